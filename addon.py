@@ -1,0 +1,1538 @@
+"""JQL Reports: the self-hosted server of a report add-on for Jira Cloud.
+
+The browser client (static/) asks Jira for issues directly and computes each report
+there; this server keeps only tenants and report configurations, in one SQLite file.
+
+Run:  ADDON_BASE_URL=https://reports.example.com python addon.py serve
+Demo: python addon.py demo            (no Jira site needed)
+
+| variable               | default                            | meaning                        |
+|------------------------|------------------------------------|--------------------------------|
+| ADDON_BASE_URL         | (required by serve)                | public https URL Jira calls    |
+| ADDON_DB               | ./addon.db                         | the SQLite file                |
+| ADDON_HOST             | 127.0.0.1                          | bind address (TLS at a proxy)  |
+| ADDON_PORT             | 8080                               | bind port                      |
+| ADDON_THREADS          | 8                                  | waitress worker threads        |
+| ADDON_INSTALL_KEYS_URL | (by tenant host)                   | signed-install key server      |
+| ADDON_TENANT_HOSTS     | .atlassian.net,.jira.com,.jira-dev.com | allowed tenant host suffixes |
+"""
+
+import argparse
+import contextlib
+import dataclasses
+import datetime
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import bottle
+import jwt
+import waitress
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+APP_KEY = "jql-reports"
+LEEWAY = 60
+BODY_LIMIT = 256 * 1024
+IMPORT_LIMIT = 16 * 1024 * 1024
+EXPORT_FORMAT = "jql-reports"
+
+
+####################################################################################
+# Settings
+####################################################################################
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    help: str
+
+
+SETTINGS = (
+    Setting("base_url", "ADDON_BASE_URL", None, "public https URL that Jira calls"),
+    Setting("db", "ADDON_DB", "./addon.db", "the SQLite file"),
+    Setting("host", "ADDON_HOST", "127.0.0.1", "bind address"),
+    Setting("port", "ADDON_PORT", 8080, "bind port"),
+    Setting("threads", "ADDON_THREADS", 8, "waitress worker threads"),
+    Setting("install_keys_url", "ADDON_INSTALL_KEYS_URL", None, "install key server"),
+    Setting(
+        "tenant_hosts",
+        "ADDON_TENANT_HOSTS",
+        ".atlassian.net,.jira.com,.jira-dev.com",
+        "allowed host suffixes of a tenant's baseUrl",
+    ),
+)
+
+# Where Atlassian publishes signed-install keys, by tenant host (primary, fallback).
+KEY_SERVERS = (
+    ((".atlassian.net", ".jira.com"), (
+        "https://asap-distribution.us-west-2.prod.atl-asap.net",
+        "https://connect-install-keys.atlassian.com",
+    )),
+    ((".jira-dev.com",), (
+        "https://asap-distribution.us-west-2.staging.atl-asap.net",
+        "https://cs-migrations--cdn.us-east-1.staging.public.atl-paas.net",
+    )),
+)
+DEFAULT_KEY_SERVERS = ("https://connect-install-keys.atlassian.com",)
+
+
+def load_config(environ):
+    """Return the settings as an ``addon.*`` config dict, read from ``environ``."""
+    config = {}
+    for s in SETTINGS:
+        value = environ.get(s.env, s.default)
+        if isinstance(s.default, int) and value is not None:
+            value = int(value)
+        config["addon." + s.name] = value
+    return config
+
+
+def _base_url(config):
+    return (config.get("addon.base_url") or "").rstrip("/")
+
+
+def _tenant_hosts(config):
+    raw = config.get("addon.tenant_hosts") or ""
+    return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+
+
+####################################################################################
+# Schema and migrations
+####################################################################################
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tenants (
+    client_key TEXT PRIMARY KEY,
+    shared_secret TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    display_url TEXT,
+    product_type TEXT,
+    status TEXT NOT NULL CHECK (status IN ('installed', 'uninstalled', 'disabled')),
+    installed_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    uninstalled_at TEXT
+);
+CREATE TABLE IF NOT EXISTS reports (
+    client_key TEXT NOT NULL REFERENCES tenants(client_key),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    jql TEXT NOT NULL,
+    config TEXT NOT NULL CHECK (json_valid(config)),
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (client_key, id)
+);
+"""
+
+MIGRATIONS = (SCHEMA,)
+
+
+def connect(path):
+    """Open the database with the pragmas every connection needs."""
+    if path != ":memory:" and not os.path.exists(path):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")
+    return db
+
+
+def schema_version(db):
+    """Return the schema version recorded in the file."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db):
+    """Apply pending migrations, each in one transaction with its version bump."""
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"database schema version {current} is newer than this code "
+            f"({len(MIGRATIONS)}); upgrade JQL Reports first"
+        )
+    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        db.executescript(
+            f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
+        )
+
+
+@contextlib.contextmanager
+def write(db):
+    """Run a unit of work that writes inside BEGIN IMMEDIATE ... COMMIT."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def now_iso():
+    """The current UTC time as ISO-8601 text with milliseconds."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+####################################################################################
+# Storage: tenants
+####################################################################################
+
+
+def select_tenant(db, client_key):
+    """Return the tenant row, or None."""
+    return db.execute(
+        "SELECT * FROM tenants WHERE client_key = ?", (client_key,)
+    ).fetchone()
+
+
+def select_tenants(db):
+    """Return every tenant with its report count (operator listing)."""
+    return db.execute(
+        """
+        SELECT t.client_key, t.base_url, t.status, t.uninstalled_at,
+               (SELECT COUNT(*) FROM reports r WHERE r.client_key = t.client_key)
+               AS reports
+        FROM tenants t
+        ORDER BY t.base_url, t.client_key
+        """
+    ).fetchall()
+
+
+def upsert_tenant(db, client_key, secret, base_url, display_url, product_type):
+    """Insert or refresh an installed tenant; a new secret always replaces the old."""
+    stamp = now_iso()
+    db.execute(
+        """
+        INSERT INTO tenants (client_key, shared_secret, base_url, display_url,
+                             product_type, status, installed_at, updated_at)
+        VALUES (:key, :secret, :base, :display, :product, 'installed', :now, :now)
+        ON CONFLICT (client_key) DO UPDATE SET
+            shared_secret = :secret, base_url = :base, display_url = :display,
+            product_type = :product, status = 'installed', updated_at = :now,
+            uninstalled_at = NULL
+        """,
+        dict(key=client_key, secret=secret, base=base_url, display=display_url,
+             product=product_type, now=stamp),
+    )
+
+
+def update_tenant_status(db, client_key, status):
+    """Record a lifecycle status; returns whether the tenant exists."""
+    stamp = now_iso()
+    gone = stamp if status == "uninstalled" else None
+    cursor = db.execute(
+        """
+        UPDATE tenants SET status = ?, updated_at = ?, uninstalled_at = ?
+        WHERE client_key = ?
+        """,
+        (status, stamp, gone, client_key),
+    )
+    return cursor.rowcount == 1
+
+
+def delete_tenant(db, client_key):
+    """Remove a tenant and all its reports for good."""
+    db.execute("DELETE FROM reports WHERE client_key = ?", (client_key,))
+    return db.execute(
+        "DELETE FROM tenants WHERE client_key = ?", (client_key,)
+    ).rowcount
+
+
+####################################################################################
+# Storage: reports
+####################################################################################
+
+CONFIG_KEYS = ("columns", "sort", "groupBy", "filters", "aggregations")
+
+
+def report_json(row):
+    """The wire form of one report row."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "description": row["description"],
+        "jql": row["jql"],
+        **json.loads(row["config"]),
+        "version": row["version"],
+        "createdAt": row["created_at"],
+        "createdBy": row["created_by"],
+        "updatedAt": row["updated_at"],
+        "updatedBy": row["updated_by"],
+    }
+
+
+def select_reports(db, client_key):
+    """Return the tenant's reports, by name."""
+    return db.execute(
+        """
+        SELECT id, name, description, updated_at, updated_by, version
+        FROM reports
+        WHERE client_key = ?
+        ORDER BY name COLLATE NOCASE, id
+        """,
+        (client_key,),
+    ).fetchall()
+
+
+def select_full_reports(db, client_key):
+    """Return the tenant's reports with their whole configuration."""
+    return db.execute(
+        "SELECT * FROM reports WHERE client_key = ? ORDER BY created_at, id",
+        (client_key,),
+    ).fetchall()
+
+
+def select_report(db, client_key, report_id):
+    """Return one of the tenant's reports, or None."""
+    return db.execute(
+        "SELECT * FROM reports WHERE client_key = ? AND id = ?",
+        (client_key, report_id),
+    ).fetchone()
+
+
+def _config_text(report):
+    return json.dumps({k: report[k] for k in CONFIG_KEYS}, separators=(",", ":"))
+
+
+def insert_report(db, client_key, report, account_id):
+    """Store a new report for the tenant and return its id."""
+    report_id = uuid.uuid4().hex
+    stamp = now_iso()
+    db.execute(
+        """
+        INSERT INTO reports (client_key, id, name, description, jql, config,
+                             version, created_at, created_by, updated_at, updated_by)
+        VALUES (:key, :id, :name, :description, :jql, :config,
+                1, :now, :user, :now, :user)
+        """,
+        dict(key=client_key, id=report_id, name=report["name"],
+             description=report["description"], jql=report["jql"],
+             config=_config_text(report), now=stamp, user=account_id),
+    )
+    return report_id
+
+
+def update_report(db, client_key, report_id, report, account_id):
+    """Overwrite a report's configuration and bump its version."""
+    db.execute(
+        """
+        UPDATE reports
+        SET name = :name, description = :description, jql = :jql, config = :config,
+            version = version + 1, updated_at = :now, updated_by = :user
+        WHERE client_key = :key AND id = :id
+        """,
+        dict(key=client_key, id=report_id, name=report["name"],
+             description=report["description"], jql=report["jql"],
+             config=_config_text(report), now=now_iso(), user=account_id),
+    )
+
+
+def delete_report(db, client_key, report_id):
+    """Delete one of the tenant's reports; returns whether it existed."""
+    return db.execute(
+        "DELETE FROM reports WHERE client_key = ? AND id = ?",
+        (client_key, report_id),
+    ).rowcount == 1
+
+
+def count_reports(db):
+    """The number of reports of all tenants (operator figures)."""
+    return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+
+
+def export_document(db, client_key):
+    """The tenant's JSON export: every report configuration it has."""
+    rows = select_full_reports(db, client_key)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": 1,
+        "exportedAt": now_iso(),
+        "reports": [report_json(r) for r in rows],
+    }
+
+
+def import_reports(db, client_key, reports, account_id):
+    """Create every validated report in one transaction; returns the new ids."""
+    with write(db):
+        return [insert_report(db, client_key, r, account_id) for r in reports]
+
+
+####################################################################################
+# Connect auth
+####################################################################################
+
+
+@dataclasses.dataclass(frozen=True)
+class Tenant:
+    client_key: str
+    base_url: str
+    display_url: str
+    account_id: str
+
+
+class AuthError(Exception):
+    """A token that does not prove who sent the request (always a 401)."""
+
+
+def _encode(text):
+    return urllib.parse.quote(text, safe="~")
+
+
+def canonical_query(query_string):
+    """The canonical query of a raw query string, as Connect hashes it."""
+    params = {}
+    for name, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
+        if name != "jwt":
+            params.setdefault(name, []).append(value)
+    pairs = sorted((_encode(n), ",".join(_encode(v) for v in sorted(vs)))
+                   for n, vs in params.items())
+    return "&".join(f"{n}={v}" for n, v in pairs)
+
+
+def canonical_path(path):
+    """The canonical URI: leading slash, one trailing slash dropped, & escaped."""
+    path = "/" + path.lstrip("/")
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    return path.replace("&", "%26")
+
+
+def canonical_request(method, path, query_string):
+    """METHOD&path&query, the string a Connect qsh hashes."""
+    return "&".join(
+        (method.upper(), canonical_path(path), canonical_query(query_string))
+    )
+
+
+def query_hash(method, path, query_string):
+    """The qsh claim expected for a request."""
+    text = canonical_request(method, path, query_string)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _header(token, alg):
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as err:
+        raise AuthError("malformed token") from err
+    if header.get("alg") != alg:
+        raise AuthError(f"token must be signed with {alg}")
+    return header
+
+
+def _unverified_claims(token):
+    try:
+        return jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as err:
+        raise AuthError("malformed token") from err
+
+
+def verify_tenant_token(db, token, qsh, statuses=("installed",)):
+    """Verify an HS256 tenant token and its qsh; return the Tenant.
+
+    ``qsh`` is the expected claim: a computed hash, or the literal ``context-qsh``.
+    """
+    _header(token, "HS256")
+    issuer = _unverified_claims(token).get("iss")
+    row = select_tenant(db, issuer) if isinstance(issuer, str) else None
+    if row is None or row["status"] not in statuses:
+        raise AuthError("unknown or uninstalled tenant")
+    try:
+        claims = jwt.decode(
+            token, row["shared_secret"], algorithms=["HS256"], leeway=LEEWAY,
+            options={"require": ["iss", "iat", "exp", "qsh"], "verify_aud": False},
+        )
+    except jwt.PyJWTError as err:
+        raise AuthError("invalid token") from err
+    if not hmac.compare_digest(str(claims["qsh"]), qsh):
+        raise AuthError("token does not match this request (qsh)")
+    sub = claims.get("sub")
+    return Tenant(row["client_key"], row["base_url"], row["display_url"] or "",
+                  sub if isinstance(sub, str) else None)
+
+
+KID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+
+
+def _key_servers(config, tenant_base_url):
+    override = config.get("addon.install_keys_url")
+    if override:
+        return (override.rstrip("/"),)
+    host = (urllib.parse.urlsplit(tenant_base_url).hostname or "").lower()
+    for suffixes, servers in KEY_SERVERS:
+        if host.endswith(suffixes):
+            return servers
+    return DEFAULT_KEY_SERVERS
+
+
+class KeyCache:
+    """Install public keys by kid; a rotated key always comes with a new kid."""
+
+    def __init__(self, timeout=3.0):
+        self.timeout = timeout
+        self.keys = {}
+        self.lock = threading.Lock()
+
+    def get(self, servers, kid):
+        """Return the PEM for ``kid``, fetched once from the first server that answers."""
+        with self.lock:
+            if kid in self.keys:
+                return self.keys[kid]
+        for server in servers:
+            pem = self._fetch(f"{server}/{urllib.parse.quote(kid, safe='')}")
+            if pem:
+                with self.lock:
+                    self.keys[kid] = pem
+                return pem
+        raise AuthError("install key could not be fetched")
+
+    def _fetch(self, url):
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as resp:
+                pem = resp.read(16384).decode("ascii")
+        except (OSError, ValueError, urllib.error.URLError):
+            return None
+        return pem if pem.startswith("-----BEGIN PUBLIC KEY-----") else None
+
+
+def allowed_tenant_url(config, url):
+    """Whether a tenant baseUrl is https on an allowed Atlassian host."""
+    if not isinstance(url, str):
+        return False
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and host.endswith(_tenant_hosts(config))
+
+
+def verify_install(config, keys, token, body, path):
+    """Verify a signed (RS256) install or uninstall; return its claims."""
+    kid = _header(token, "RS256").get("kid")
+    if not isinstance(kid, str) or not KID_PATTERN.match(kid) or ".." in kid:
+        raise AuthError("install token has no valid kid")
+    client_key = body.get("clientKey")
+    if not isinstance(client_key, str) or not client_key:
+        raise AuthError("install body has no clientKey")
+    if not allowed_tenant_url(config, body.get("baseUrl")):
+        raise AuthError("baseUrl is not an allowed Jira Cloud site")
+    base = _base_url(config)
+    early = _unverified_claims(token)
+    if early.get("iss") != client_key or not _audience_ok(early.get("aud"), base):
+        raise AuthError("install token is not for this app or this tenant")
+    pem = keys.get(_key_servers(config, body["baseUrl"]), kid)
+    try:
+        claims = jwt.decode(
+            token, pem, algorithms=["RS256"], audience=[base, base + "/"],
+            leeway=LEEWAY, options={"require": ["iss", "iat", "exp", "qsh", "aud"]},
+        )
+    except jwt.PyJWTError as err:
+        raise AuthError("invalid install token") from err
+    if claims["qsh"] != query_hash("POST", path, ""):
+        raise AuthError("install token does not match this request (qsh)")
+    return claims
+
+
+def _audience_ok(aud, base):
+    first = aud[0] if isinstance(aud, list) and aud else aud
+    return isinstance(first, str) and first.rstrip("/") == base
+
+
+####################################################################################
+# Report validation
+####################################################################################
+
+FIELD_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
+AGGREGATES = ("count", "sum", "avg", "min", "max", "distinct")
+READ_ONLY = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy")
+REPORT_KEYS = ("name", "description", "jql") + CONFIG_KEYS
+
+
+def _text(value, low, high):
+    if not isinstance(value, str):
+        return "must be text"
+    if not low <= len(value) <= high or (low and not value.strip()):
+        return f"must be {low} to {high} characters" if low else f"at most {high} characters"
+    return None
+
+
+def _field_id(value):
+    return isinstance(value, str) and bool(FIELD_ID.match(value))
+
+
+def _list_of(value, high, check, low=0):
+    if not isinstance(value, list):
+        return "must be a list"
+    if not low <= len(value) <= high:
+        return f"must have {low} to {high} entries"
+    for i, item in enumerate(value):
+        problem = check(item)
+        if problem:
+            return f"entry {i + 1}: {problem}"
+    return None
+
+
+def _shape(item, keys):
+    if not isinstance(item, dict) or set(item) != set(keys):
+        return "must be an object with " + ", ".join(keys)
+    return None if _field_id(item["field"]) else "field is not a valid field id"
+
+
+def _check_field(item):
+    return None if _field_id(item) else "is not a valid field id"
+
+
+def _check_sort(item):
+    problem = _shape(item, ("field", "direction"))
+    if problem or item["direction"] in ("asc", "desc"):
+        return problem
+    return "direction must be asc or desc"
+
+
+def _check_filter(item):
+    problem = _shape(item, ("field", "values"))
+    if problem:
+        return problem
+    return _list_of(item["values"], 200, lambda v: _text(v, 0, 500))
+
+
+def _check_aggregation(item):
+    problem = _shape(item, ("field", "function"))
+    if problem or item["function"] in AGGREGATES:
+        return problem
+    return "function must be one of " + ", ".join(AGGREGATES)
+
+
+REPORT_RULES = {
+    "name": lambda v: _text(v, 1, 200),
+    "description": lambda v: _text(v, 0, 4000),
+    "jql": lambda v: _text(v, 1, 10000),
+    "columns": lambda v: _list_of(v, 50, _check_field, low=1),
+    "sort": lambda v: _list_of(v, 7, _check_sort),
+    "groupBy": lambda v: _list_of(v, 3, _check_field),
+    "filters": lambda v: _list_of(v, 20, _check_filter),
+    "aggregations": lambda v: _list_of(v, 20, _check_aggregation),
+}
+REPORT_DEFAULTS = {"description": "", "sort": [], "groupBy": [], "filters": [],
+                   "aggregations": []}
+
+
+def report_errors(payload):
+    """Return (clean report, {field: message}) for a report payload."""
+    if not isinstance(payload, dict):
+        return None, {"report": "must be a JSON object"}
+    errors = {k: "is not a report field" for k in payload
+              if k not in REPORT_KEYS and k not in READ_ONLY}
+    report = {}
+    for key, rule in REPORT_RULES.items():
+        value = payload.get(key, REPORT_DEFAULTS.get(key))
+        problem = "is required" if value is None else rule(value)
+        if problem:
+            errors[key] = problem
+        report[key] = value
+    return report, errors
+
+
+def validate_report(payload):
+    """Return a clean report dict, or abort 400 with field errors."""
+    report, errors = report_errors(payload)
+    if errors:
+        raise ValidationError(errors)
+    return report
+
+
+def validate_export(document):
+    """Return the clean reports of an export document, or abort 400."""
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ValidationError({"format": f'must be "{EXPORT_FORMAT}"'})
+    if document.get("version") != 1 or not isinstance(document.get("reports"), list):
+        raise ValidationError({"reports": "must be a version 1 list of reports"})
+    if len(document["reports"]) > 1000:
+        raise ValidationError({"reports": "at most 1000 reports per import"})
+    clean, errors = [], {}
+    for i, payload in enumerate(document["reports"]):
+        report, problems = report_errors(payload)
+        errors.update({f"reports[{i}].{k}": v for k, v in problems.items()})
+        clean.append(report)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+class ValidationError(bottle.HTTPError):
+    """A 400 that names the fields at fault."""
+
+    def __init__(self, fields):
+        super().__init__(400, "The request has invalid fields.")
+        self.fields = fields
+
+
+####################################################################################
+# HTTP plumbing
+####################################################################################
+
+FRAME_ANCESTORS = "'self' https://*.atlassian.net https://*.jira.com"
+PAGE_CSP = (
+    "frame-ancestors {ancestors}; script-src 'self' https://connect-cdn.atl-paas.net; "
+    "object-src 'none'; base-uri 'none'"
+)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate keys")
+    return dict(pairs)
+
+
+def parse_json(text):
+    """Strict JSON: no NaN or Infinity, no duplicate keys (ValueError otherwise)."""
+    return json.loads(text, parse_constant=_reject_constant,
+                      object_pairs_hook=_no_duplicates)
+
+
+def read_json():
+    """Parse the request body as one JSON object, or abort 400/413/415."""
+    ctype = (bottle.request.content_type or "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        bottle.abort(415, "Send the body as application/json.")
+    length = bottle.request.content_length
+    raw = b"" if length <= 0 else bottle.request.environ["wsgi.input"].read(
+        min(length, BODY_LIMIT + 1))
+    if length > BODY_LIMIT or len(raw) > BODY_LIMIT:
+        bottle.abort(413, f"The body is larger than {BODY_LIMIT} bytes.")
+    try:
+        body = parse_json(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        bottle.abort(400, "The body is not valid JSON (no NaN, no duplicate keys).")
+    if not isinstance(body, dict):
+        bottle.abort(400, "The body must be a JSON object.")
+    return body
+
+
+def _token_from_header():
+    auth = bottle.request.get_header("Authorization") or ""
+    scheme, _, token = auth.partition(" ")
+    if scheme.upper() != "JWT" or not token.strip():
+        raise AuthError("missing Authorization: JWT token")
+    return token.strip()
+
+
+def _expected_qsh(kind):
+    if kind == "api":
+        return "context-qsh"
+    req = bottle.request
+    return query_hash(req.method, req.path, req.environ.get("QUERY_STRING", ""))
+
+
+def authenticate(db, kind):
+    """Verify the request's tenant token for a route class; abort 401 on failure."""
+    try:
+        if kind == "page":
+            token = bottle.request.query.get("jwt") or ""
+        else:
+            token = _token_from_header()
+        statuses = ("installed", "disabled") if kind == "lifecycle" else ("installed",)
+        return verify_tenant_token(db, token, _expected_qsh(kind), statuses)
+    except AuthError as err:
+        bottle.abort(401, str(err))
+
+
+class ConnectionPool:
+    """One SQLite connection per worker thread, all closed when the app stops."""
+
+    def __init__(self, path):
+        self.path = path
+        self.local = threading.local()
+        self.all = []
+        self.lock = threading.Lock()
+
+    def get(self):
+        """The calling thread's connection, opened on first use."""
+        db = getattr(self.local, "db", None)
+        if db is None:
+            db = self.local.db = connect(self.path)
+            with self.lock:
+                self.all.append(db)
+        return db
+
+    def close(self):
+        """Close every connection the pool opened."""
+        with self.lock:
+            for db in self.all:
+                db.close()
+            self.all.clear()
+        self.local = threading.local()
+
+
+class RequestPlugin:
+    """Give handlers a ``db`` connection and a verified ``tenant`` by parameter name."""
+
+    name = "jql-reports"
+    api = 2
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def apply(self, callback, route):
+        args = route.get_callback_args()
+        kind = route.config.get("auth")
+        if "db" not in args and "tenant" not in args:
+            return callback
+
+        def wrapper(*a, **kw):
+            db = self.pool.get()
+            try:
+                if "tenant" in args:
+                    kw["tenant"] = authenticate(db, kind)
+                if "db" in args:
+                    kw["db"] = db
+                return callback(*a, **kw)
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+
+        return wrapper
+
+
+def security_headers(resp):
+    """Headers every response carries, errors included."""
+    resp.set_header("X-Content-Type-Options", "nosniff")
+    resp.set_header("Referrer-Policy", "no-referrer")
+    config = bottle.request.app.config if "bottle.app" in bottle.request.environ else {}
+    if _base_url(config).startswith("https://"):
+        resp.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if bottle.request.path.startswith("/api/") or bottle.request.path in (
+        "/installed", "/uninstalled", "/enabled", "/disabled", "/healthz"
+    ):
+        resp.set_header("Cache-Control", "no-store")
+        resp.set_header("Content-Security-Policy", "frame-ancestors 'none'")
+
+
+def json_error(err):
+    """Render every error, ours or bottle's, as the one JSON shape."""
+    status = err.status_code
+    message = err.body if isinstance(err.body, str) and err.body else err.status_line
+    if status >= 500:
+        message = "Internal error. The server log has the details."
+    body = {"error": message, "status": status}
+    if isinstance(err, ValidationError):
+        body["fields"] = err.fields
+    if getattr(err, "current", None) is not None:
+        body["current"] = err.current
+    bottle.response.content_type = "application/json"
+    security_headers(bottle.response)
+    return json.dumps(body)
+
+
+def json_response(payload, status=200, **headers):
+    """A JSON response with the API headers."""
+    resp = bottle.HTTPResponse(json.dumps(payload), status=status, **headers)
+    resp.content_type = "application/json"
+    return resp
+
+
+def page_response(filename, ancestors=FRAME_ANCESTORS, swap=None):
+    """Serve an HTML file from static/ as an iframe page."""
+    with open(os.path.join(HERE, "static", filename), encoding="utf-8") as fh:
+        html = fh.read()
+    if swap:
+        html = html.replace(*swap)
+    resp = bottle.HTTPResponse(html)
+    resp.content_type = "text/html; charset=utf-8"
+    resp.set_header("Cache-Control", "no-store")
+    resp.set_header("Content-Security-Policy", PAGE_CSP.format(ancestors=ancestors))
+    return resp
+
+
+def _origin(url):
+    parts = urllib.parse.urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname:
+        return ""
+    return f"https://{parts.netloc}"
+
+
+####################################################################################
+# Routes
+####################################################################################
+
+
+def _lifecycle_body():
+    body = read_json()
+    return body
+
+
+def on_installed():
+    """Signed install: store the tenant and its (possibly new) shared secret."""
+    body = _lifecycle_body()
+    claims = _verify_lifecycle(body)
+    secret = body.get("sharedSecret")
+    if not isinstance(secret, str) or not secret:
+        bottle.abort(400, "The install has no sharedSecret.")
+    db = bottle.request.app.config["addon.pool"].get()
+    display = body.get("displayUrl") if isinstance(body.get("displayUrl"), str) else None
+    product = body.get("productType") if isinstance(body.get("productType"), str) else None
+    with write(db):
+        upsert_tenant(db, claims["iss"], secret, body["baseUrl"], display, product)
+    return bottle.HTTPResponse(status=204)
+
+
+def on_uninstalled():
+    """Signed uninstall: keep the tenant's data, refuse its tokens from now on."""
+    claims = _verify_lifecycle(_lifecycle_body())
+    db = bottle.request.app.config["addon.pool"].get()
+    with write(db):
+        update_tenant_status(db, claims["iss"], "uninstalled")
+    return bottle.HTTPResponse(status=204)
+
+
+def _verify_lifecycle(body):
+    config = bottle.request.app.config
+    try:
+        token = _token_from_header()
+        return verify_install(config, config["addon.keys"], token, body,
+                              bottle.request.path)
+    except AuthError as err:
+        bottle.abort(401, str(err))
+
+
+def on_enabled(db, tenant):
+    """The app was enabled on the tenant's site."""
+    return _set_status(db, tenant, "installed")
+
+
+def on_disabled(db, tenant):
+    """The app was disabled on the tenant's site."""
+    return _set_status(db, tenant, "disabled")
+
+
+def _set_status(db, tenant, status):
+    body = read_json()
+    if body.get("clientKey", tenant.client_key) != tenant.client_key:
+        bottle.abort(401, "clientKey does not match the token")
+    with write(db):
+        update_tenant_status(db, tenant.client_key, status)
+    return bottle.HTTPResponse(status=204)
+
+
+def list_reports(db, tenant):
+    """GET /api/reports: the tenant's reports, summarised."""
+    rows = select_reports(db, tenant.client_key)
+    return json_response({"reports": [
+        {"id": r["id"], "name": r["name"], "description": r["description"],
+         "updatedAt": r["updated_at"], "updatedBy": r["updated_by"],
+         "version": r["version"]} for r in rows
+    ]})
+
+
+def report_or_404(db, client_key, report_id):
+    """The tenant's report, or a 404 that looks the same for any other tenant's id."""
+    row = select_report(db, client_key, report_id)
+    if row is None:
+        bottle.abort(404, "No such report.")
+    return row
+
+
+def create_report(db, tenant):
+    """POST /api/reports: store a new report."""
+    report = validate_report(read_json())
+    with write(db):
+        report_id = insert_report(db, tenant.client_key, report, tenant.account_id)
+        row = select_report(db, tenant.client_key, report_id)
+    location = bottle.request.url.rstrip("/") + "/" + report_id
+    return json_response(report_json(row), 201, Location=location)
+
+
+def show_report(db, tenant, report_id):
+    """GET /api/reports/<id>."""
+    return json_response(report_json(report_or_404(db, tenant.client_key, report_id)))
+
+
+def edit_report(db, tenant, report_id):
+    """PUT /api/reports/<id>: save if the caller read the current version."""
+    payload = read_json()
+    version = payload.get("version")
+    report = validate_report(payload)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": "is required (the version you read)"})
+    with write(db):
+        row = report_or_404(db, tenant.client_key, report_id)
+        if row["version"] != version:
+            err = bottle.HTTPError(409, "Someone else saved this report first.")
+            err.current = report_json(row)
+            raise err
+        update_report(db, tenant.client_key, report_id, report, tenant.account_id)
+        row = select_report(db, tenant.client_key, report_id)
+    return json_response(report_json(row))
+
+
+def remove_report(db, tenant, report_id):
+    """DELETE /api/reports/<id>."""
+    with write(db):
+        if not delete_report(db, tenant.client_key, report_id):
+            bottle.abort(404, "No such report.")
+    return bottle.HTTPResponse(status=204)
+
+
+def export_reports(db, tenant):
+    """GET /api/export: the tenant's report configurations as one document."""
+    return json_response(export_document(db, tenant.client_key))
+
+
+def import_document(db, tenant):
+    """POST /api/import: create every report of an export document, or none."""
+    reports = validate_export(read_json())
+    ids = import_reports(db, tenant.client_key, reports, tenant.account_id)
+    return json_response({"ids": ids}, 201)
+
+
+def reports_page(tenant):
+    """The iframe page Jira loads (global and project pages)."""
+    origin = _origin(tenant.display_url)
+    ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
+    return page_response("index.html", ancestors)
+
+
+def privacy_page():
+    """How JQL Reports handles data, in plain words."""
+    return page_response("privacy.html")
+
+
+def descriptor():
+    """The Connect descriptor with this deployment's baseUrl."""
+    with open(os.path.join(HERE, "atlassian-connect.json"), encoding="utf-8") as fh:
+        template = fh.read()
+    base = json.dumps(_base_url(bottle.request.app.config))[1:-1]
+    return json_response(json.loads(template.replace("{{baseUrl}}", base)))
+
+
+def static_asset(path):
+    """Files under static/, no token needed (cached iframes replay old tokens)."""
+    resp = bottle.static_file(path, root=os.path.join(HERE, "static"))
+    if resp.status_code >= 400:
+        bottle.abort(404, "Not found.")
+    resp.set_header("Cache-Control", "no-cache")
+    return resp
+
+
+def healthz(db):
+    """200 when the database answers."""
+    db.execute("SELECT 1").fetchone()
+    return json_response({"status": "ok"})
+
+
+####################################################################################
+# Demo (only under `python addon.py demo`)
+####################################################################################
+
+DEMO_CLIENT_KEY = "jql-reports-demo"
+DEMO_ACCOUNT = "5b10a2844c20165700ede21g"
+ALL_JS = '<script src="https://connect-cdn.atl-paas.net/all.js" data-options="sizeToParent:true"></script>'
+DEMO_JS = '<script type="module" src="static/js/demo/ap.js"></script>'
+
+DEMO_REPORTS = (
+    {"name": "Story points by status and assignee", "jql": "project = RPT ORDER BY created DESC",
+     "description": "Where the estimated work sits, person by person.",
+     "columns": ["key", "summary", "status", "assignee", "customfield_10016"],
+     "groupBy": ["status", "assignee"],
+     "aggregations": [{"field": "customfield_10016", "function": "sum"}]},
+    {"name": "Open bugs by priority", "jql": "issuetype = Bug AND statusCategory != Done",
+     "description": "Unresolved bugs across projects.",
+     "columns": ["key", "summary", "priority", "assignee", "created"],
+     "sort": [{"field": "priority", "direction": "asc"}], "groupBy": ["priority"]},
+    {"name": "Work by label", "jql": "project in (RPT, OPS) AND labels is not EMPTY",
+     "description": "Each issue counts once per label.",
+     "columns": ["key", "summary", "labels", "timeoriginalestimate"], "groupBy": ["labels"],
+     "aggregations": [{"field": "timeoriginalestimate", "function": "sum"}]},
+)
+
+
+def demo_page():
+    """The production client with the offline Jira stand-in instead of all.js."""
+    return page_response("index.html", swap=(ALL_JS, DEMO_JS))
+
+
+def demo_config():
+    """Settings of the in-browser fake Jira."""
+    return json_response(bottle.request.app.config["addon.demo"])
+
+
+def demo_token(db):
+    """A context token for the demo tenant, as AP.context.getToken() gives one."""
+    secret = select_tenant(db, DEMO_CLIENT_KEY)["shared_secret"]
+    now = int(time.time())
+    claims = {"iss": DEMO_CLIENT_KEY, "sub": DEMO_ACCOUNT, "iat": now,
+              "exp": now + 900, "qsh": "context-qsh"}
+    return json_response({"token": jwt.encode(claims, secret, algorithm="HS256")})
+
+
+def seed_demo(db):
+    """Create the demo tenant and a few example reports."""
+    with write(db):
+        upsert_tenant(db, DEMO_CLIENT_KEY, secrets.token_hex(32),
+                      "https://demo.atlassian.net", None, "jira")
+        if not select_reports(db, DEMO_CLIENT_KEY):
+            for payload in DEMO_REPORTS:
+                insert_report(db, DEMO_CLIENT_KEY, validate_report(payload), DEMO_ACCOUNT)
+
+
+####################################################################################
+# App factory
+####################################################################################
+
+ROUTES = (
+    ("POST", "/installed", on_installed, None),
+    ("POST", "/uninstalled", on_uninstalled, None),
+    ("POST", "/enabled", on_enabled, "lifecycle"),
+    ("POST", "/disabled", on_disabled, "lifecycle"),
+    ("GET", "/api/reports", list_reports, "api"),
+    ("POST", "/api/reports", create_report, "api"),
+    ("GET", "/api/reports/<report_id>", show_report, "api"),
+    ("PUT", "/api/reports/<report_id>", edit_report, "api"),
+    ("DELETE", "/api/reports/<report_id>", remove_report, "api"),
+    ("GET", "/api/export", export_reports, "api"),
+    ("POST", "/api/import", import_document, "api"),
+    ("GET", "/reports", reports_page, "page"),
+    ("GET", "/project", reports_page, "page"),
+    ("GET", "/privacy", privacy_page, None),
+    ("GET", "/atlassian-connect.json", descriptor, None),
+    ("GET", "/static/<path:path>", static_asset, None),
+    ("GET", "/healthz", healthz, None),
+)
+DEMO_ROUTES = (
+    ("GET", "/demo", demo_page, None),
+    ("GET", "/demo/config", demo_config, None),
+    ("GET", "/demo/token", demo_token, None),
+)
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 500)
+
+
+def make_app(config):
+    """Build the Bottle app for a config dict (see load_config)."""
+    app = bottle.Bottle()
+    app.config.update(config)
+    migrate_file(config["addon.db"])
+    pool = ConnectionPool(config["addon.db"])
+    app.config["addon.pool"] = pool
+    app.config["addon.keys"] = KeyCache(config.get("addon.key_timeout", 3.0))
+    app.install(RequestPlugin(pool))
+    app.add_hook("after_request", lambda: security_headers(bottle.response))
+    for status in ERROR_STATUSES:
+        app.error(status)(json_error)
+    routes = ROUTES + (DEMO_ROUTES if config.get("addon.demo") else ())
+    for method, path, handler, auth in routes:
+        app.route(path, method, handler, auth=auth)
+    return app
+
+
+def migrate_file(path):
+    """Create or upgrade the database file's schema."""
+    db = connect(path)
+    try:
+        migrate(db)
+    finally:
+        db.close()
+
+
+def run_server(app, config):
+    """Serve the app with waitress until interrupted."""
+    prefix = urllib.parse.urlsplit(_base_url(config)).path
+    try:
+        waitress.serve(
+            app, host=config["addon.host"], port=config["addon.port"],
+            threads=config["addon.threads"], url_prefix=prefix,
+            max_request_body_size=1024 * 1024, ident="jql-reports",
+        )
+    finally:
+        app.config["addon.pool"].close()
+
+
+####################################################################################
+# Operations: backup, restore, removal
+####################################################################################
+
+
+@contextlib.contextmanager
+def server_lock(db_path):
+    """Hold the lock that says a process serves this database (serve, restore)."""
+    fd = os.open(db_path + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(
+                f"a JQL Reports server is using {db_path}; stop it first "
+                "(systemctl stop jql-reports) and try again"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fresh_private_file(path):
+    if os.path.exists(path):
+        os.remove(path)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def verify_database(path):
+    """Check a database file is an intact JQL Reports database; return its counts."""
+    try:
+        db = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)
+        with contextlib.closing(db):
+            return _database_counts(db, path)
+    except sqlite3.DatabaseError as err:
+        raise CliError(f"{path} is not a usable JQL Reports database ({err})") from err
+
+
+def _database_counts(db, path):
+    if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        raise CliError(f"{path} fails the integrity check")
+    if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        raise CliError(f"{path} has reports without a tenant")
+    version = schema_version(db)
+    if not 1 <= version <= len(MIGRATIONS):
+        raise CliError(f"{path} has schema version {version}; this code knows "
+                       f"1 to {len(MIGRATIONS)}")
+    tenants = db.execute("SELECT COUNT(*) FROM tenants").fetchone()[0]
+    return tenants, count_reports(db)
+
+
+def copy_database(src_path, dest_path):
+    """Copy a live database with SQLite's online backup API, then verify the copy."""
+    if os.path.exists(dest_path):
+        raise CliError(f"{dest_path} already exists; choose a new name")
+    partial = dest_path + ".partial"
+    _fresh_private_file(partial)
+    try:
+        with contextlib.closing(sqlite3.connect(src_path)) as src, \
+                contextlib.closing(sqlite3.connect(partial)) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        counts = verify_database(partial)
+        _fsync(partial)
+        os.replace(partial, dest_path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return counts
+
+
+def _fsync(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def restore_database(src_path, db_path):
+    """Replace the database with a verified copy; keep the old one beside it."""
+    verify_database(src_path)
+    staged = db_path + ".restoring"
+    if os.path.exists(staged):
+        os.remove(staged)
+    counts = copy_database(src_path, staged)
+    if os.path.exists(db_path):
+        kept = db_path + ".before-restore"
+        _fresh_private_file(kept)
+        with contextlib.closing(connect(db_path)) as old, \
+                contextlib.closing(sqlite3.connect(kept)) as copy:
+            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            old.backup(copy)
+    os.replace(staged, db_path)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(db_path + suffix):
+            os.remove(db_path + suffix)
+    return counts
+
+
+def purge_tenants(path, client_keys):
+    """Delete tenants and their reports, then VACUUM so no deleted bytes remain."""
+    db = connect(path)
+    with contextlib.closing(db):
+        with write(db):
+            removed = sum(delete_tenant(db, key) for key in client_keys)
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return removed
+
+
+def select_stale_tenants(db, days):
+    """Tenants uninstalled more than ``days`` days ago."""
+    cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days)
+    stamp = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return db.execute(
+        """
+        SELECT client_key, base_url, uninstalled_at FROM tenants
+        WHERE status = 'uninstalled' AND uninstalled_at < ?
+        ORDER BY uninstalled_at
+        """,
+        (stamp,),
+    ).fetchall()
+
+
+####################################################################################
+# CLI
+####################################################################################
+
+
+def cmd_serve(config, args):
+    """Serve the add-on (waitress, behind a TLS proxy)."""
+    if not _base_url(config):
+        return fail("ADDON_BASE_URL is not set: give the public https URL Jira calls.")
+    with server_lock(config["addon.db"]):
+        app = make_app(config)
+        print(f"JQL Reports serving {_base_url(config)} on "
+              f"http://{config['addon.host']}:{config['addon.port']}", flush=True)
+        run_server(app, config)
+    return 0
+
+
+def cmd_demo(config, args):
+    """Run the offline demo: a demo tenant, example reports, an in-browser Jira."""
+    folder = tempfile.mkdtemp(prefix="jql-reports-demo-")
+    config.update({"addon.db": os.path.join(folder, "demo.db"), "addon.host": "127.0.0.1",
+                   "addon.base_url": f"http://127.0.0.1:{config['addon.port']}",
+                   "addon.demo": {"issues": args.issues, "latencyMs": args.latency_ms,
+                                  "seed": 1}})
+    app = make_app(config)
+    seed_demo(app.config["addon.pool"].get())
+    print(f"JQL Reports demo: open http://127.0.0.1:{config['addon.port']}/demo", flush=True)
+    try:
+        run_server(app, config)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def cmd_init_db(config, args):
+    """Create or upgrade the database schema."""
+    migrate_file(config["addon.db"])
+    print(f"database ready: {config['addon.db']}")
+    return 0
+
+
+def cmd_tenants(config, args):
+    """List tenants; with --uninstalled-before, the ones due for removal."""
+    with contextlib.closing(_open_existing(config)) as db:
+        if args.uninstalled_before is not None:
+            stale = select_stale_tenants(db, args.uninstalled_before)
+            return _purge_stale(config, args, [r["client_key"] for r in stale])
+        rows = select_tenants(db)
+    print(f"{'client key':40} {'status':12} {'reports':>7}  base URL")
+    for r in rows:
+        print(f"{r['client_key']:40} {r['status']:12} {r['reports']:>7}  {r['base_url']}")
+    print(f"{len(rows)} tenant(s)")
+    return 0
+
+
+def _purge_stale(config, args, keys):
+    days = args.uninstalled_before
+    if not (args.purge and args.yes):
+        print(f"{len(keys)} tenant(s) uninstalled more than {days} days ago: "
+              f"{', '.join(keys) or 'none'}; add --purge --yes to remove them")
+        return 0
+    removed = purge_tenants(config["addon.db"], keys)
+    print(f"removed {removed} tenant(s) uninstalled more than {days} days ago")
+    return 0
+
+
+def cmd_backup(config, args):
+    """Write a verified copy of the live database to DEST."""
+    _open_existing(config).close()
+    tenants, reports = copy_database(config["addon.db"], args.dest)
+    size = os.path.getsize(args.dest)
+    print(f"backup {args.dest}: {size} bytes, {tenants} tenants, {reports} reports")
+    return 0
+
+
+def cmd_restore(config, args):
+    """Replace the database with a verified backup (the server must be stopped)."""
+    path = config["addon.db"]
+    with server_lock(path):
+        tenants, reports = restore_database(args.src, path)
+    print(f"restored {tenants} tenants and {reports} reports from {args.src} into "
+          f"{path} (the previous file is kept as {path}.before-restore)")
+    return 0
+
+
+def cmd_export(config, args):
+    """Write a tenant's report configurations as a JSON export."""
+    with contextlib.closing(_open_existing(config)) as db:
+        _tenant_or_fail(db, args.client_key)
+        document = export_document(db, args.client_key)
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if not args.out:
+        print(text)
+        return 0
+    _fresh_private_file(args.out)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    print(f"exported {len(document['reports'])} reports of {args.client_key} to {args.out}")
+    return 0
+
+
+def cmd_import(config, args):
+    """Create the reports of an export document for a tenant, all or nothing."""
+    if os.path.getsize(args.file) > IMPORT_LIMIT:
+        raise CliError(f"{args.file} is larger than {IMPORT_LIMIT} bytes")
+    with open(args.file, encoding="utf-8") as fh:
+        try:
+            document = parse_json(fh.read())
+        except ValueError as err:
+            raise CliError(f"{args.file} is not valid JSON ({err})") from err
+    try:
+        reports = validate_export(document)
+    except ValidationError as err:
+        raise CliError("; ".join(f"{k} {v}" for k, v in err.fields.items())) from err
+    with contextlib.closing(_open_existing(config)) as db:
+        _tenant_or_fail(db, args.client_key)
+        ids = import_reports(db, args.client_key, reports, None)
+    print(f"imported {len(ids)} reports into {args.client_key}")
+    return 0
+
+
+def cmd_purge(config, args):
+    """Remove a tenant and all its reports for good (and from backups with --backups)."""
+    with contextlib.closing(_open_existing(config)) as db:
+        row = _tenant_or_fail(db, args.client_key)
+        count = len(select_reports(db, args.client_key))
+    copies = _backup_files(args.backups) if args.backups else []
+    if not args.yes:
+        print(f"would delete tenant {args.client_key} ({row['base_url']}) with {count} "
+              f"reports, and from {len(copies)} backup(s); add --yes to do it")
+        return 0
+    purge_tenants(config["addon.db"], [args.client_key])
+    for path in copies:
+        purge_tenants(path, [args.client_key])
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA journal_mode = DELETE")
+        verify_database(path)
+    print(f"deleted tenant {args.client_key} and {count} reports"
+          f" (and from {len(copies)} backups)")
+    return 0
+
+
+def _backup_files(folder):
+    if not os.path.isdir(folder):
+        raise CliError(f"{folder} is not a folder")
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".db"))
+    return [os.path.join(folder, n) for n in names]
+
+
+def _tenant_or_fail(db, client_key):
+    row = select_tenant(db, client_key)
+    if row is None:
+        raise CliError(f"no tenant with client key {client_key!r}")
+    return row
+
+
+def _open_existing(config):
+    path = config["addon.db"]
+    if not os.path.exists(path):
+        raise CliError(f"no database at {path} (set ADDON_DB or --db)")
+    db = connect(path)
+    migrate(db)
+    return db
+
+
+class CliError(Exception):
+    """A command failed with a message for the operator."""
+
+
+def fail(message):
+    """Print a one-line failure and return exit status 1."""
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "demo": cmd_demo,
+    "init-db": cmd_init_db,
+    "tenants": cmd_tenants,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "export": cmd_export,
+    "import": cmd_import,
+    "purge": cmd_purge,
+}
+
+
+def build_parser(config):
+    """The argparse parser; defaults come from the environment."""
+    parser = argparse.ArgumentParser(prog="addon.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default=config["addon.db"], help="the SQLite file")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
+    demo = sub.add_parser("demo", help=cmd_demo.__doc__)
+    for p in (serve, demo):
+        p.add_argument("--port", type=int, default=config["addon.port"])
+        p.add_argument("--threads", type=int, default=config["addon.threads"])
+    serve.add_argument("--host", default=config["addon.host"])
+    serve.add_argument("--base-url", default=config["addon.base_url"])
+    demo.add_argument("--issues", type=int, default=5000, help="issues in the fake Jira")
+    demo.add_argument("--latency-ms", type=int, default=100, help="fake Jira latency")
+    sub.add_parser("init-db", help=cmd_init_db.__doc__)
+    tenants = sub.add_parser("tenants", help=cmd_tenants.__doc__)
+    tenants.add_argument("--uninstalled-before", type=int, metavar="DAYS")
+    tenants.add_argument("--purge", action="store_true")
+    sub.add_parser("backup", help=cmd_backup.__doc__).add_argument("dest")
+    sub.add_parser("restore", help=cmd_restore.__doc__).add_argument("src")
+    export = sub.add_parser("export", help=cmd_export.__doc__)
+    export.add_argument("--out")
+    imports = sub.add_parser("import", help=cmd_import.__doc__)
+    imports.add_argument("file")
+    purge = sub.add_parser("purge", help=cmd_purge.__doc__)
+    purge.add_argument("--backups", metavar="DIR")
+    for p in (export, imports, purge):
+        p.add_argument("--client-key", required=True)
+    for p in (tenants, purge):
+        p.add_argument("--yes", action="store_true", help="really delete")
+    return parser
+
+
+def main(argv=None, environ=None):
+    """Run one CLI command; returns the exit status."""
+    config = load_config(os.environ if environ is None else environ)
+    args = build_parser(config).parse_args(argv)
+    for key in ("db", "port", "threads", "host", "base_url"):
+        if getattr(args, key, None) is not None:
+            config["addon." + key] = getattr(args, key)
+    try:
+        return COMMANDS[args.command](config, args)
+    except (CliError, RuntimeError, sqlite3.Error, OSError) as err:
+        return fail(str(err))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
