@@ -15,6 +15,8 @@ Demo: python addon.py demo            (no Jira site needed)
 | ADDON_THREADS          | 8                                  | waitress worker threads        |
 | ADDON_INSTALL_KEYS_URL | (by tenant host)                   | signed-install key server      |
 | ADDON_TENANT_HOSTS     | .atlassian.net,.jira.com,.jira-dev.com | allowed tenant host suffixes |
+| ADDON_FORGE_APP_ID     | (unset: no Forge tokens accepted)  | the Forge app's ARI (aud)      |
+| ADDON_FORGE_JWKS_URL   | Atlassian's Forge JWKS             | Forge token signing keys       |
 """
 
 import argparse
@@ -22,8 +24,6 @@ import contextlib
 import dataclasses
 import datetime
 import fcntl
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -34,14 +34,15 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
 import bottle
 import jwt
 import waitress
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+import auth
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_KEY = "jql-reports"
@@ -71,27 +72,11 @@ SETTINGS = (
     Setting("port", "ADDON_PORT", 8080, "bind port"),
     Setting("threads", "ADDON_THREADS", 8, "waitress worker threads"),
     Setting("install_keys_url", "ADDON_INSTALL_KEYS_URL", None, "install key server"),
-    Setting(
-        "tenant_hosts",
-        "ADDON_TENANT_HOSTS",
-        ".atlassian.net,.jira.com,.jira-dev.com",
-        "allowed host suffixes of a tenant's baseUrl",
-    ),
+    Setting("tenant_hosts", "ADDON_TENANT_HOSTS", ".atlassian.net,.jira.com,.jira-dev.com",
+            "allowed host suffixes of a tenant's baseUrl"),
+    Setting("forge_app_id", "ADDON_FORGE_APP_ID", None, "Forge app ARI; unset: no Forge"),
+    Setting("forge_jwks_url", "ADDON_FORGE_JWKS_URL", auth.FORGE_JWKS_URL, "Forge signing keys"),
 )
-
-# Where Atlassian publishes signed-install keys, by tenant host (primary, fallback).
-KEY_SERVERS = (
-    ((".atlassian.net", ".jira.com"), (
-        "https://asap-distribution.us-west-2.prod.atl-asap.net",
-        "https://connect-install-keys.atlassian.com",
-    )),
-    ((".jira-dev.com",), (
-        "https://asap-distribution.us-west-2.staging.atl-asap.net",
-        "https://cs-migrations--cdn.us-east-1.staging.public.atl-paas.net",
-    )),
-)
-DEFAULT_KEY_SERVERS = ("https://connect-install-keys.atlassian.com",)
-
 
 def load_config(environ):
     """Return the settings as an ``addon.*`` config dict, read from ``environ``."""
@@ -145,7 +130,15 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 """
 
-MIGRATIONS = (SCHEMA,)
+MIGRATIONS = (
+    SCHEMA,
+    # Forge sites are tenants of their own: they never share rows or tokens with
+    # a Connect tenant, even on the same site.
+    """
+    ALTER TABLE tenants ADD COLUMN kind TEXT NOT NULL DEFAULT 'connect'
+        CHECK (kind IN ('connect', 'forge'))
+    """,
+)
 
 
 def connect(path):
@@ -204,10 +197,10 @@ def now_iso():
 ####################################################################################
 
 
-def select_tenant(db, client_key):
-    """Return the tenant row, or None."""
+def select_tenant(db, client_key, kind="connect"):
+    """Return the tenant row of that kind, or None."""
     return db.execute(
-        "SELECT * FROM tenants WHERE client_key = ?", (client_key,)
+        "SELECT * FROM tenants WHERE client_key = ? AND kind = ?", (client_key, kind)
     ).fetchone()
 
 
@@ -236,9 +229,26 @@ def upsert_tenant(db, client_key, secret, base_url, display_url, product_type):
             shared_secret = :secret, base_url = :base, display_url = :display,
             product_type = :product, status = 'installed', updated_at = :now,
             uninstalled_at = NULL
+        WHERE tenants.kind = 'connect'
         """,
         dict(key=client_key, secret=secret, base=base_url, display=display_url,
              product=product_type, now=stamp),
+    )
+
+
+def upsert_forge_tenant(db, client_key, site_url):
+    """Create or reactivate a Forge tenant seen in a valid invocation token."""
+    db.execute(
+        """
+        INSERT INTO tenants (client_key, shared_secret, base_url, display_url,
+                             product_type, status, installed_at, updated_at, kind)
+        VALUES (:key, '', :site, :site, 'jira', 'installed', :now, :now, 'forge')
+        ON CONFLICT (client_key) DO UPDATE SET
+            base_url = :site, display_url = :site, status = 'installed',
+            updated_at = :now, uninstalled_at = NULL
+        WHERE tenants.kind = 'forge'
+        """,
+        dict(key=client_key, site=site_url, now=now_iso()),
     )
 
 
@@ -384,185 +394,6 @@ def import_reports(db, client_key, reports, account_id):
 
 
 ####################################################################################
-# Connect auth
-####################################################################################
-
-
-@dataclasses.dataclass(frozen=True)
-class Tenant:
-    client_key: str
-    base_url: str
-    display_url: str
-    account_id: str
-
-
-class AuthError(Exception):
-    """A token that does not prove who sent the request (always a 401)."""
-
-
-def _encode(text):
-    return urllib.parse.quote(text, safe="~")
-
-
-def canonical_query(query_string):
-    """The canonical query of a raw query string, as Connect hashes it."""
-    params = {}
-    for name, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
-        if name != "jwt":
-            params.setdefault(name, []).append(value)
-    pairs = sorted((_encode(n), ",".join(_encode(v) for v in sorted(vs)))
-                   for n, vs in params.items())
-    return "&".join(f"{n}={v}" for n, v in pairs)
-
-
-def canonical_path(path):
-    """The canonical URI: leading slash, one trailing slash dropped, & escaped."""
-    path = "/" + path.lstrip("/")
-    if len(path) > 1 and path.endswith("/"):
-        path = path[:-1]
-    return path.replace("&", "%26")
-
-
-def canonical_request(method, path, query_string):
-    """METHOD&path&query, the string a Connect qsh hashes."""
-    return "&".join(
-        (method.upper(), canonical_path(path), canonical_query(query_string))
-    )
-
-
-def query_hash(method, path, query_string):
-    """The qsh claim expected for a request."""
-    text = canonical_request(method, path, query_string)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _header(token, alg):
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as err:
-        raise AuthError("malformed token") from err
-    if header.get("alg") != alg:
-        raise AuthError(f"token must be signed with {alg}")
-    return header
-
-
-def _unverified_claims(token):
-    try:
-        return jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as err:
-        raise AuthError("malformed token") from err
-
-
-def verify_tenant_token(db, token, qsh, statuses=("installed",)):
-    """Verify an HS256 tenant token and its qsh; return the Tenant.
-
-    ``qsh`` is the expected claim: a computed hash, or the literal ``context-qsh``.
-    """
-    _header(token, "HS256")
-    issuer = _unverified_claims(token).get("iss")
-    row = select_tenant(db, issuer) if isinstance(issuer, str) else None
-    if row is None or row["status"] not in statuses:
-        raise AuthError("unknown or uninstalled tenant")
-    try:
-        claims = jwt.decode(
-            token, row["shared_secret"], algorithms=["HS256"], leeway=LEEWAY,
-            options={"require": ["iss", "iat", "exp", "qsh"], "verify_aud": False},
-        )
-    except jwt.PyJWTError as err:
-        raise AuthError("invalid token") from err
-    if not hmac.compare_digest(str(claims["qsh"]), qsh):
-        raise AuthError("token does not match this request (qsh)")
-    sub = claims.get("sub")
-    return Tenant(row["client_key"], row["base_url"], row["display_url"] or "",
-                  sub if isinstance(sub, str) else None)
-
-
-KID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
-
-
-def _key_servers(config, tenant_base_url):
-    override = config.get("addon.install_keys_url")
-    if override:
-        return (override.rstrip("/"),)
-    host = (urllib.parse.urlsplit(tenant_base_url).hostname or "").lower()
-    for suffixes, servers in KEY_SERVERS:
-        if host.endswith(suffixes):
-            return servers
-    return DEFAULT_KEY_SERVERS
-
-
-class KeyCache:
-    """Install public keys by kid; a rotated key always comes with a new kid."""
-
-    def __init__(self, timeout=3.0):
-        self.timeout = timeout
-        self.keys = {}
-        self.lock = threading.Lock()
-
-    def get(self, servers, kid):
-        """Return the PEM for ``kid``, fetched once from the first server that answers."""
-        with self.lock:
-            if kid in self.keys:
-                return self.keys[kid]
-        for server in servers:
-            pem = self._fetch(f"{server}/{urllib.parse.quote(kid, safe='')}")
-            if pem:
-                with self.lock:
-                    self.keys[kid] = pem
-                return pem
-        raise AuthError("install key could not be fetched")
-
-    def _fetch(self, url):
-        try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as resp:
-                pem = resp.read(16384).decode("ascii")
-        except (OSError, ValueError, urllib.error.URLError):
-            return None
-        return pem if pem.startswith("-----BEGIN PUBLIC KEY-----") else None
-
-
-def allowed_tenant_url(config, url):
-    """Whether a tenant baseUrl is https on an allowed Atlassian host."""
-    if not isinstance(url, str):
-        return False
-    parts = urllib.parse.urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and host.endswith(_tenant_hosts(config))
-
-
-def verify_install(config, keys, token, body, path):
-    """Verify a signed (RS256) install or uninstall; return its claims."""
-    kid = _header(token, "RS256").get("kid")
-    if not isinstance(kid, str) or not KID_PATTERN.match(kid) or ".." in kid:
-        raise AuthError("install token has no valid kid")
-    client_key = body.get("clientKey")
-    if not isinstance(client_key, str) or not client_key:
-        raise AuthError("install body has no clientKey")
-    if not allowed_tenant_url(config, body.get("baseUrl")):
-        raise AuthError("baseUrl is not an allowed Jira Cloud site")
-    base = _base_url(config)
-    early = _unverified_claims(token)
-    if early.get("iss") != client_key or not _audience_ok(early.get("aud"), base):
-        raise AuthError("install token is not for this app or this tenant")
-    pem = keys.get(_key_servers(config, body["baseUrl"]), kid)
-    try:
-        claims = jwt.decode(
-            token, pem, algorithms=["RS256"], audience=[base, base + "/"],
-            leeway=LEEWAY, options={"require": ["iss", "iat", "exp", "qsh", "aud"]},
-        )
-    except jwt.PyJWTError as err:
-        raise AuthError("invalid install token") from err
-    if claims["qsh"] != query_hash("POST", path, ""):
-        raise AuthError("install token does not match this request (qsh)")
-    return claims
-
-
-def _audience_ok(aud, base):
-    first = aud[0] if isinstance(aud, list) and aud else aud
-    return isinstance(first, str) and first.rstrip("/") == base
-
-
-####################################################################################
 # Report validation
 ####################################################################################
 
@@ -695,7 +526,8 @@ class ValidationError(bottle.HTTPError):
 # HTTP plumbing
 ####################################################################################
 
-FRAME_ANCESTORS = "'self' https://*.atlassian.net https://*.jira.com"
+# Only Jira may frame our pages (plus a tenant's own custom domain, added per page).
+FRAME_ANCESTORS = "https://*.atlassian.net https://*.jira.com"
 PAGE_CSP = (
     "frame-ancestors {ancestors}; script-src 'self' https://connect-cdn.atl-paas.net; "
     "object-src 'none'; base-uri 'none'"
@@ -714,9 +546,13 @@ def _no_duplicates(pairs):
 
 
 def parse_json(text):
-    """Strict JSON: no NaN or Infinity, no duplicate keys (ValueError otherwise)."""
-    return json.loads(text, parse_constant=_reject_constant,
-                      object_pairs_hook=_no_duplicates)
+    """Strict JSON: no NaN or Infinity, no duplicate keys, no lone surrogates
+    (ValueError otherwise)."""
+    value = json.loads(text, parse_constant=_reject_constant,
+                       object_pairs_hook=_no_duplicates)
+    # An escaped lone surrogate ("\ud800") parses, but SQLite cannot store it as UTF-8.
+    json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return value
 
 
 def read_json():
@@ -738,31 +574,71 @@ def read_json():
     return body
 
 
-def _token_from_header():
-    auth = bottle.request.get_header("Authorization") or ""
-    scheme, _, token = auth.partition(" ")
-    if scheme.upper() != "JWT" or not token.strip():
-        raise AuthError("missing Authorization: JWT token")
-    return token.strip()
+def _authorization():
+    # The raw header: bottle's get_header raises (a 500) on bytes that are not UTF-8.
+    header = bottle.request.environ.get("HTTP_AUTHORIZATION") or ""
+    scheme, _, token = header.partition(" ")
+    if not token.strip():
+        raise auth.AuthError("missing Authorization token")
+    return scheme.lower(), token.strip()
+
+
+def _jwt_from_header():
+    scheme, token = _authorization()
+    if scheme != "jwt":
+        raise auth.AuthError("missing Authorization: JWT token")
+    return token
 
 
 def _expected_qsh(kind):
     if kind == "api":
         return "context-qsh"
     req = bottle.request
-    return query_hash(req.method, req.path, req.environ.get("QUERY_STRING", ""))
+    return auth.query_hash(req.method, req.path, req.environ.get("QUERY_STRING", ""))
+
+
+def _forge_caller(token):
+    verifier = bottle.request.app.config.get("addon.fit")
+    if verifier is None:
+        raise auth.AuthError("Forge tokens are not enabled on this server")
+    return verifier.verify(token)
+
+
+def forge_tenant(db, token):
+    """The Forge tenant of a valid invocation token, created on first sight."""
+    caller = _forge_caller(token)
+    row = select_tenant(db, caller.client_key, "forge")
+    if row is None or row["status"] != "installed" or row["base_url"] != caller.site_url:
+        with write(db):
+            upsert_forge_tenant(db, caller.client_key, caller.site_url)
+    return auth.Tenant(caller.client_key, caller.site_url, caller.site_url, caller.account_id)
+
+
+def _verify(db, kind):
+    if kind == "page":
+        token = bottle.request.query.get("jwt") or ""
+    elif kind == "forge":
+        return _forge_caller(_authorization()[1])
+    else:
+        scheme, token = _authorization()
+        if kind == "api" and scheme == "bearer":
+            return forge_tenant(db, token)
+        token = _jwt_from_header()
+    statuses = ("installed", "disabled") if kind == "lifecycle" else ("installed",)
+    return auth.verify_tenant_token(token, _expected_qsh(kind),
+                               lambda key: select_tenant(db, key), statuses)
 
 
 def authenticate(db, kind):
-    """Verify the request's tenant token for a route class; abort 401 on failure."""
+    """Verify the request's token for a route class; abort 401 on failure.
+
+    page: ?jwt= with the computed qsh; lifecycle: Authorization JWT, computed qsh;
+    api: Authorization JWT with context-qsh, or Bearer <Forge Invocation Token>;
+    forge: a Forge Invocation Token (Forge lifecycle calls).
+    """
     try:
-        if kind == "page":
-            token = bottle.request.query.get("jwt") or ""
-        else:
-            token = _token_from_header()
-        statuses = ("installed", "disabled") if kind == "lifecycle" else ("installed",)
-        return verify_tenant_token(db, token, _expected_qsh(kind), statuses)
-    except AuthError as err:
+        return _verify(db, kind)
+    except auth.AuthError as err:
         bottle.abort(401, str(err))
 
 
@@ -816,6 +692,11 @@ class RequestPlugin:
                 if "db" in args:
                     kw["db"] = db
                 return callback(*a, **kw)
+            except sqlite3.OperationalError as err:
+                # Disk full, read-only file, lock timeout: refuse, store nothing.
+                print(f"database error: {err}", file=sys.stderr)
+                bottle.abort(503, "The database cannot take this change now; "
+                                  "nothing was stored. Try again later.")
             finally:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
@@ -841,7 +722,7 @@ def json_error(err):
     """Render every error, ours or bottle's, as the one JSON shape."""
     status = err.status_code
     message = err.body if isinstance(err.body, str) and err.body else err.status_line
-    if status >= 500:
+    if status == 500:
         message = "Internal error. The server log has the details."
     body = {"error": message, "status": status}
     if isinstance(err, ValidationError):
@@ -873,11 +754,21 @@ def page_response(filename, ancestors=FRAME_ANCESTORS, swap=None):
     return resp
 
 
+HOST_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+HOST_NAME = re.compile(rf"^{HOST_LABEL}(\.{HOST_LABEL})*$")
+
+
 def _origin(url):
-    parts = urllib.parse.urlsplit(url or "")
-    if parts.scheme != "https" or not parts.hostname:
+    # Rebuilt from host and port: the raw netloc could smuggle spaces, ';' or
+    # userinfo into the CSP header.
+    try:
+        parts = urllib.parse.urlsplit(url or "")
+        port = parts.port
+    except ValueError:
         return ""
-    return f"https://{parts.netloc}"
+    if parts.scheme != "https" or not HOST_NAME.match(parts.hostname or ""):
+        return ""
+    return f"https://{parts.hostname}" + (f":{port}" if port else "")
 
 
 ####################################################################################
@@ -885,19 +776,13 @@ def _origin(url):
 ####################################################################################
 
 
-def _lifecycle_body():
-    body = read_json()
-    return body
-
-
-def on_installed():
+def on_installed(db):
     """Signed install: store the tenant and its (possibly new) shared secret."""
-    body = _lifecycle_body()
+    body = read_json()
     claims = _verify_lifecycle(body)
     secret = body.get("sharedSecret")
     if not isinstance(secret, str) or not secret:
         bottle.abort(400, "The install has no sharedSecret.")
-    db = bottle.request.app.config["addon.pool"].get()
     display = body.get("displayUrl") if isinstance(body.get("displayUrl"), str) else None
     product = body.get("productType") if isinstance(body.get("productType"), str) else None
     with write(db):
@@ -905,22 +790,19 @@ def on_installed():
     return bottle.HTTPResponse(status=204)
 
 
-def on_uninstalled():
+def on_uninstalled(db):
     """Signed uninstall: keep the tenant's data, refuse its tokens from now on."""
-    claims = _verify_lifecycle(_lifecycle_body())
-    db = bottle.request.app.config["addon.pool"].get()
+    claims = _verify_lifecycle(read_json())
     with write(db):
         update_tenant_status(db, claims["iss"], "uninstalled")
     return bottle.HTTPResponse(status=204)
 
 
 def _verify_lifecycle(body):
-    config = bottle.request.app.config
     try:
-        token = _token_from_header()
-        return verify_install(config, config["addon.keys"], token, body,
-                              bottle.request.path)
-    except AuthError as err:
+        return bottle.request.app.config["addon.installs"].verify(
+            _jwt_from_header(), body, bottle.request.path)
+    except auth.AuthError as err:
         bottle.abort(401, str(err))
 
 
@@ -940,6 +822,13 @@ def _set_status(db, tenant, status):
         bottle.abort(401, "clientKey does not match the token")
     with write(db):
         update_tenant_status(db, tenant.client_key, status)
+    return bottle.HTTPResponse(status=204)
+
+
+def on_forge_uninstalled(db, tenant):
+    """Forge preUninstall: keep the site's data, as for a Connect uninstall."""
+    with write(db):
+        update_tenant_status(db, tenant.client_key, "uninstalled")
     return bottle.HTTPResponse(status=204)
 
 
@@ -967,7 +856,7 @@ def create_report(db, tenant):
     with write(db):
         report_id = insert_report(db, tenant.client_key, report, tenant.account_id)
         row = select_report(db, tenant.client_key, report_id)
-    location = bottle.request.url.rstrip("/") + "/" + report_id
+    location = f"{_base_url(bottle.request.app.config)}/api/reports/{report_id}"
     return json_response(report_json(row), 201, Location=location)
 
 
@@ -1056,7 +945,14 @@ def healthz(db):
 DEMO_CLIENT_KEY = "jql-reports-demo"
 DEMO_ACCOUNT = "5b10a2844c20165700ede21g"
 ALL_JS = '<script src="https://connect-cdn.atl-paas.net/all.js" data-options="sizeToParent:true"></script>'
-DEMO_JS = '<script type="module" src="static/js/demo/ap.js"></script>'
+DEMO_JS = {
+    "connect": '<script type="module" src="static/js/demo/ap.js"></script>',
+    "forge": '<script type="module" src="static/js/demo/forge.js"></script>',
+}
+DEMO_FORGE_APP = "ari:cloud:ecosystem::app/00000000-0000-4000-8000-00000000d3e0"
+DEMO_FORGE_ENV = "00000000-0000-4000-8000-0000000000e1"
+DEMO_FORGE_TENANT = f"forge:demo-cloud:{DEMO_FORGE_ENV}"
+DEMO_FORGE_KID = "demo-forge-key"
 
 DEMO_REPORTS = (
     {"name": "Story points by status and assignee", "jql": "project = RPT ORDER BY created DESC",
@@ -1077,7 +973,8 @@ DEMO_REPORTS = (
 
 def demo_page():
     """The production client with the offline Jira stand-in instead of all.js."""
-    return page_response("index.html", swap=(ALL_JS, DEMO_JS))
+    host = bottle.request.app.config["addon.demo"]["host"]
+    return page_response("index.html", swap=(ALL_JS, DEMO_JS[host]))
 
 
 def demo_config():
@@ -1094,14 +991,42 @@ def demo_token(db):
     return json_response({"token": jwt.encode(claims, secret, algorithm="HS256")})
 
 
-def seed_demo(db):
+def demo_fit():
+    """A Forge Invocation Token for the demo site, as Forge sends one to a remote."""
+    now = int(time.time())
+    claims = {
+        "iss": "forge/invocation-token", "aud": DEMO_FORGE_APP, "iat": now, "nbf": now,
+        "exp": now + 60, "principal": DEMO_ACCOUNT,
+        "app": {"id": DEMO_FORGE_APP, "environment": {"type": "DEVELOPMENT",
+                                                       "id": DEMO_FORGE_ENV}},
+        "context": {"cloudId": "demo-cloud", "siteUrl": "https://demo.atlassian.net"},
+    }
+    key = bottle.request.app.config["addon.demo_forge_key"]
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": DEMO_FORGE_KID})
+    return json_response({"token": token})
+
+
+def seed_demo(db, host):
     """Create the demo tenant and a few example reports."""
     with write(db):
-        upsert_tenant(db, DEMO_CLIENT_KEY, secrets.token_hex(32),
-                      "https://demo.atlassian.net", None, "jira")
-        if not select_reports(db, DEMO_CLIENT_KEY):
+        if host == "forge":
+            client_key = DEMO_FORGE_TENANT
+            upsert_forge_tenant(db, client_key, "https://demo.atlassian.net")
+        else:
+            client_key = DEMO_CLIENT_KEY
+            upsert_tenant(db, client_key, secrets.token_hex(32),
+                          "https://demo.atlassian.net", None, "jira")
+        if not select_reports(db, client_key):
             for payload in DEMO_REPORTS:
-                insert_report(db, DEMO_CLIENT_KEY, validate_report(payload), DEMO_ACCOUNT)
+                insert_report(db, client_key, validate_report(payload), DEMO_ACCOUNT)
+
+
+def demo_forge_config():
+    """Settings that make the demo server trust its own stand-in Forge keys."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return {"addon.forge_app_id": DEMO_FORGE_APP, "addon.forge_jwks_url": None,
+            "addon.forge_keys": {DEMO_FORGE_KID: key.public_key()},
+            "addon.demo_forge_key": key}
 
 
 ####################################################################################
@@ -1126,13 +1051,15 @@ ROUTES = (
     ("GET", "/atlassian-connect.json", descriptor, None),
     ("GET", "/static/<path:path>", static_asset, None),
     ("GET", "/healthz", healthz, None),
+    ("POST", "/forge/uninstalled", on_forge_uninstalled, "forge"),
 )
 DEMO_ROUTES = (
     ("GET", "/demo", demo_page, None),
     ("GET", "/demo/config", demo_config, None),
     ("GET", "/demo/token", demo_token, None),
 )
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 500)
+FORGE_DEMO_ROUTES = (("GET", "/demo/fit", demo_fit, None),)
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 500, 503)
 
 
 def make_app(config):
@@ -1142,14 +1069,22 @@ def make_app(config):
     migrate_file(config["addon.db"])
     pool = ConnectionPool(config["addon.db"])
     app.config["addon.pool"] = pool
-    app.config["addon.keys"] = KeyCache(config.get("addon.key_timeout", 3.0))
+    timeout = config.get("addon.key_timeout", 3.0)
+    app.config["addon.installs"] = auth.InstallVerifier(
+        _base_url(config), _tenant_hosts(config), config.get("addon.install_keys_url"),
+        timeout)
+    if config.get("addon.forge_app_id"):
+        app.config["addon.fit"] = auth.FitVerifier(
+            config["addon.forge_app_id"], config.get("addon.forge_jwks_url"), timeout,
+            config.get("addon.forge_keys"))
     app.install(RequestPlugin(pool))
     app.add_hook("after_request", lambda: security_headers(bottle.response))
     for status in ERROR_STATUSES:
         app.error(status)(json_error)
-    routes = ROUTES + (DEMO_ROUTES if config.get("addon.demo") else ())
-    for method, path, handler, auth in routes:
-        app.route(path, method, handler, auth=auth)
+    routes = ROUTES + (DEMO_ROUTES if config.get("addon.demo") else ()) + (
+        FORGE_DEMO_ROUTES if config.get("addon.demo_forge_key") else ())
+    for method, path, handler, kind in routes:
+        app.route(path, method, handler, auth=kind)
     return app
 
 
@@ -1282,7 +1217,12 @@ def purge_tenants(path, client_keys):
         with write(db):
             removed = sum(delete_tenant(db, key) for key in client_keys)
         db.execute("VACUUM")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:
+        # A long reader pinned the old pages: they stay in the file and its WAL
+        # until the last connection closes cleanly (a killed server does not).
+        raise CliError(f"deleted, but a reader kept old pages in {path}-wal; stop the "
+                       "server, run `addon.py tenants` once to clear them, start it")
     return removed
 
 
@@ -1323,9 +1263,11 @@ def cmd_demo(config, args):
     config.update({"addon.db": os.path.join(folder, "demo.db"), "addon.host": "127.0.0.1",
                    "addon.base_url": f"http://127.0.0.1:{config['addon.port']}",
                    "addon.demo": {"issues": args.issues, "latencyMs": args.latency_ms,
-                                  "seed": 1}})
+                                  "seed": 1, "host": args.host}})
+    if args.host == "forge":
+        config.update(demo_forge_config())
     app = make_app(config)
-    seed_demo(app.config["addon.pool"].get())
+    seed_demo(app.config["addon.pool"].get(), args.host)
     print(f"JQL Reports demo: open http://127.0.0.1:{config['addon.port']}/demo", flush=True)
     try:
         run_server(app, config)
@@ -1361,8 +1303,10 @@ def _purge_stale(config, args, keys):
         print(f"{len(keys)} tenant(s) uninstalled more than {days} days ago: "
               f"{', '.join(keys) or 'none'}; add --purge --yes to remove them")
         return 0
-    removed = purge_tenants(config["addon.db"], keys)
-    print(f"removed {removed} tenant(s) uninstalled more than {days} days ago")
+    copies = _backup_files(args.backups) if args.backups else []
+    removed = purge_everywhere(config, keys, copies)
+    print(f"removed {removed} tenant(s) uninstalled more than {days} days ago"
+          f" (and from {len(copies)} backups)")
     return 0
 
 
@@ -1431,15 +1375,20 @@ def cmd_purge(config, args):
         print(f"would delete tenant {args.client_key} ({row['base_url']}) with {count} "
               f"reports, and from {len(copies)} backup(s); add --yes to do it")
         return 0
-    purge_tenants(config["addon.db"], [args.client_key])
-    for path in copies:
-        purge_tenants(path, [args.client_key])
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            db.execute("PRAGMA journal_mode = DELETE")
-        verify_database(path)
+    purge_everywhere(config, [args.client_key], copies)
     print(f"deleted tenant {args.client_key} and {count} reports"
           f" (and from {len(copies)} backups)")
     return 0
+
+
+def purge_everywhere(config, client_keys, copies):
+    """Purge tenants from backup copies (each re-verified), then the live database."""
+    for path in copies:  # copies first: a failure leaves the tenant to purge again
+        purge_tenants(path, client_keys)
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA journal_mode = DELETE")
+        verify_database(path)
+    return purge_tenants(config["addon.db"], client_keys)
 
 
 def _backup_files(folder):
@@ -1460,8 +1409,15 @@ def _open_existing(config):
     path = config["addon.db"]
     if not os.path.exists(path):
         raise CliError(f"no database at {path} (set ADDON_DB or --db)")
-    db = connect(path)
-    migrate(db)
+    try:
+        db = connect(path)
+    except sqlite3.DatabaseError as err:
+        raise CliError(f"{path} is not a usable JQL Reports database ({err})") from err
+    version = schema_version(db)
+    if version != len(MIGRATIONS):
+        db.close()
+        raise CliError(f"{path} has schema version {version}, this code "
+                       f"{len(MIGRATIONS)}: run `addon.py init-db` with matching code")
     return db
 
 
@@ -1502,6 +1458,8 @@ def build_parser(config):
     serve.add_argument("--base-url", default=config["addon.base_url"])
     demo.add_argument("--issues", type=int, default=5000, help="issues in the fake Jira")
     demo.add_argument("--latency-ms", type=int, default=100, help="fake Jira latency")
+    demo.add_argument("--host", choices=("connect", "forge"), default="connect",
+                      help="which Jira host the page stands in for")
     sub.add_parser("init-db", help=cmd_init_db.__doc__)
     tenants = sub.add_parser("tenants", help=cmd_tenants.__doc__)
     tenants.add_argument("--uninstalled-before", type=int, metavar="DAYS")
@@ -1513,7 +1471,8 @@ def build_parser(config):
     imports = sub.add_parser("import", help=cmd_import.__doc__)
     imports.add_argument("file")
     purge = sub.add_parser("purge", help=cmd_purge.__doc__)
-    purge.add_argument("--backups", metavar="DIR")
+    for p in (tenants, purge):
+        p.add_argument("--backups", metavar="DIR", help="also purge the copies there")
     for p in (export, imports, purge):
         p.add_argument("--client-key", required=True)
     for p in (tenants, purge):

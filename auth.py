@@ -1,0 +1,325 @@
+"""Token verification for JQL Reports: Connect JWTs and Forge Invocation Tokens.
+
+Every verified request ends in one ``Tenant``: the site's key, its URL and the
+acting user's account id. Nothing here touches the database; callers pass a
+``find_tenant(client_key)`` function that returns the stored tenant row.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import jwt
+
+LEEWAY = 60
+FIT_LEEWAY = 10
+FIT_ISSUER = "forge/invocation-token"
+FORGE_JWKS_URL = "https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json"
+
+# Where Atlassian publishes signed-install keys, by tenant host (primary, fallback).
+KEY_SERVERS = (
+    ((".atlassian.net", ".jira.com"), (
+        "https://asap-distribution.us-west-2.prod.atl-asap.net",
+        "https://connect-install-keys.atlassian.com",
+    )),
+    ((".jira-dev.com",), (
+        "https://asap-distribution.us-west-2.staging.atl-asap.net",
+        "https://cs-migrations--cdn.us-east-1.staging.public.atl-paas.net",
+    )),
+)
+DEFAULT_KEY_SERVERS = ("https://connect-install-keys.atlassian.com",)
+KID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tenant:
+    client_key: str
+    base_url: str
+    display_url: str
+    account_id: str
+
+
+class AuthError(Exception):
+    """A token that does not prove who sent the request (always a 401)."""
+
+
+####################################################################################
+# Query string hash
+####################################################################################
+
+
+def _encode(text):
+    return urllib.parse.quote(text, safe="~")
+
+
+def canonical_query(query_string):
+    """The canonical query of a raw query string, as Connect hashes it."""
+    params = {}
+    for name, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
+        if name != "jwt":
+            params.setdefault(name, []).append(value)
+    pairs = sorted((_encode(n), ",".join(_encode(v) for v in sorted(vs)))
+                   for n, vs in params.items())
+    return "&".join(f"{n}={v}" for n, v in pairs)
+
+
+def canonical_path(path):
+    """The canonical URI: leading slash, one trailing slash dropped, & escaped."""
+    path = "/" + path.lstrip("/")
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    return path.replace("&", "%26")
+
+
+def canonical_request(method, path, query_string):
+    """METHOD&path&query, the string a Connect qsh hashes."""
+    return "&".join(
+        (method.upper(), canonical_path(path), canonical_query(query_string))
+    )
+
+
+def query_hash(method, path, query_string):
+    """The qsh claim expected for a request."""
+    text = canonical_request(method, path, query_string)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+####################################################################################
+# Connect tenant tokens (HS256)
+####################################################################################
+
+
+def _header(token, alg):
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as err:
+        raise AuthError("malformed token") from err
+    if header.get("alg") != alg:
+        raise AuthError(f"token must be signed with {alg}")
+    return header
+
+
+def _unverified_claims(token):
+    try:
+        return jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as err:
+        raise AuthError("malformed token") from err
+
+
+def _utf8_text(value):
+    """Whether ``value`` is a string SQLite can bind (no lone surrogates)."""
+    try:
+        return isinstance(value, str) and bool(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return False
+
+
+def verify_tenant_token(token, qsh, find_tenant, statuses=("installed",)):
+    """Verify an HS256 tenant token and its qsh; return the Tenant.
+
+    ``qsh`` is the expected claim: a computed hash, or the literal ``context-qsh``.
+    ``find_tenant(client_key)`` returns the Connect tenant's row, or None.
+    """
+    _header(token, "HS256")
+    issuer = _unverified_claims(token).get("iss")
+    row = find_tenant(issuer) if _utf8_text(issuer) else None
+    if row is None or row["status"] not in statuses or not row["shared_secret"]:
+        raise AuthError("unknown or uninstalled tenant")
+    try:
+        claims = jwt.decode(
+            token, row["shared_secret"], algorithms=["HS256"], leeway=LEEWAY,
+            options={"require": ["iss", "iat", "exp", "qsh"], "verify_aud": False},
+        )
+    except jwt.PyJWTError as err:
+        raise AuthError("invalid token") from err
+    # Bytes: compare_digest raises TypeError on non-ASCII str (a signed token
+    # with an odd qsh must still be a 401, not a 500).
+    claim = str(claims["qsh"]).encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(claim, qsh.encode()):
+        raise AuthError("token does not match this request (qsh)")
+    sub = claims.get("sub")
+    return Tenant(row["client_key"], row["base_url"], row["display_url"] or "",
+                  sub if isinstance(sub, str) else None)
+
+
+####################################################################################
+# Connect signed installs (RS256)
+####################################################################################
+
+
+def _fetch(url, timeout, limit=65536):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.read(limit).decode("utf-8")
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+class InstallVerifier:
+    """Checks signed install and uninstall tokens; caches public keys by kid."""
+
+    def __init__(self, base_url, tenant_hosts, keys_url=None, timeout=3.0):
+        self.base = base_url.rstrip("/")
+        self.tenant_hosts = tuple(tenant_hosts)
+        self.keys_url = keys_url.rstrip("/") if keys_url else None
+        self.timeout = timeout
+        self.keys = {}
+        self.lock = threading.Lock()
+
+    def allowed_tenant_url(self, url):
+        """Whether a tenant baseUrl is https on an allowed Atlassian host."""
+        if not isinstance(url, str):
+            return False
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return parts.scheme == "https" and host.endswith(self.tenant_hosts)
+
+    def verify(self, token, body, path):
+        """Verify a signed install or uninstall of ``body`` to ``path``; return claims."""
+        kid = _header(token, "RS256").get("kid")
+        if not isinstance(kid, str) or not KID_PATTERN.match(kid) or ".." in kid:
+            raise AuthError("install token has no valid kid")
+        self._check_offline(token, body, path)
+        pem = self._key(kid, body["baseUrl"])
+        try:
+            return jwt.decode(
+                token, pem, algorithms=["RS256"], audience=[self.base, self.base + "/"],
+                leeway=LEEWAY, options={"require": ["iss", "iat", "exp", "qsh", "aud"]},
+            )
+        except jwt.PyJWTError as err:
+            raise AuthError("invalid install token") from err
+
+    def _check_offline(self, token, body, path):
+        # Everything that needs no network is checked before a key is fetched; the
+        # signature check afterwards covers these same claims.
+        client_key = body.get("clientKey")
+        if not isinstance(client_key, str) or not client_key:
+            raise AuthError("install body has no clientKey")
+        if not self.allowed_tenant_url(body.get("baseUrl")):
+            raise AuthError("baseUrl is not an allowed Jira Cloud site")
+        early = _unverified_claims(token)
+        if early.get("iss") != client_key or not self._audience_ok(early.get("aud")):
+            raise AuthError("install token is not for this app or this tenant")
+        if early.get("qsh") != query_hash("POST", path, ""):
+            raise AuthError("install token does not match this request (qsh)")
+        try:
+            jwt.decode(token, leeway=LEEWAY, options={
+                "verify_signature": False, "verify_exp": True, "verify_iat": True,
+                "require": ["iat", "exp"]})
+        except jwt.PyJWTError as err:
+            raise AuthError("install token is expired or not yet valid") from err
+
+    def _audience_ok(self, aud):
+        first = aud[0] if isinstance(aud, list) and aud else aud
+        return isinstance(first, str) and first.rstrip("/") == self.base
+
+    def _servers(self, tenant_base_url):
+        if self.keys_url:
+            return (self.keys_url,)
+        host = (urllib.parse.urlsplit(tenant_base_url).hostname or "").lower()
+        for suffixes, servers in KEY_SERVERS:
+            if host.endswith(suffixes):
+                return servers
+        return DEFAULT_KEY_SERVERS
+
+    def _key(self, kid, tenant_base_url):
+        """The PEM for ``kid``, fetched once from the first server that has it."""
+        with self.lock:
+            if kid in self.keys:
+                return self.keys[kid]
+        for server in self._servers(tenant_base_url):
+            pem = _fetch(f"{server}/{urllib.parse.quote(kid, safe='')}", self.timeout)
+            if pem and pem.startswith("-----BEGIN PUBLIC KEY-----"):
+                with self.lock:
+                    self.keys[kid] = pem
+                return pem
+        raise AuthError("install key could not be fetched")
+
+
+####################################################################################
+# Forge Invocation Tokens (RS256, keys from Atlassian's JWKS)
+####################################################################################
+
+
+@dataclasses.dataclass(frozen=True)
+class ForgeCaller:
+    client_key: str
+    site_url: str
+    account_id: str
+
+
+class FitVerifier:
+    """Checks Forge Invocation Tokens for one app; caches the JWKS by kid."""
+
+    def __init__(self, app_id, jwks_url=FORGE_JWKS_URL, timeout=3.0, keys=None):
+        self.app_id = app_id
+        self.jwks_url = jwks_url
+        self.timeout = timeout
+        self.keys = dict(keys or {})
+        self.fetched_at = None
+        self.lock = threading.Lock()
+
+    def verify(self, token):
+        """Verify a FIT; return who called (tenant key from cloudId + environment)."""
+        kid = _header(token, "RS256").get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthError("token has no kid")
+        try:
+            claims = jwt.decode(
+                token, self._key(kid), algorithms=["RS256"], audience=self.app_id,
+                issuer=FIT_ISSUER, leeway=FIT_LEEWAY,
+                options={"require": ["exp", "iat", "nbf", "aud", "iss"]},
+            )
+        except jwt.PyJWTError as err:
+            raise AuthError("invalid Forge Invocation Token") from err
+        return self._caller(claims)
+
+    def _caller(self, claims):
+        app = claims.get("app") if isinstance(claims.get("app"), dict) else {}
+        context = claims.get("context") if isinstance(claims.get("context"), dict) else {}
+        env = app.get("environment") if isinstance(app.get("environment"), dict) else {}
+        cloud, env_id = context.get("cloudId"), env.get("id")
+        if app.get("id") != self.app_id or "icLabel" in claims:
+            raise AuthError("token is for another app")
+        if not all(_utf8_text(v) and v for v in (cloud, env_id)):
+            raise AuthError("token names no site or environment")
+        site = context.get("siteUrl") if _utf8_text(context.get("siteUrl")) else ""
+        principal = claims.get("principal")
+        return ForgeCaller(f"forge:{cloud}:{env_id}", site,
+                           principal if _utf8_text(principal) else None)
+
+    def _key(self, kid):
+        with self.lock:
+            if kid not in self.keys and self._may_refetch():
+                self.fetched_at = time.monotonic()
+                self.keys.update(self._fetch_keys())
+            if kid not in self.keys:
+                raise AuthError("token signed with an unknown key")
+            return self.keys[kid]
+
+    def _may_refetch(self):
+        # An unknown kid refetches the JWKS at most once a minute.
+        return self.fetched_at is None or time.monotonic() - self.fetched_at >= 60
+
+    def _fetch_keys(self):
+        text = _fetch(self.jwks_url, self.timeout, limit=1 << 20) if self.jwks_url else None
+        try:
+            entries = json.loads(text)["keys"] if text else []
+        except (ValueError, KeyError, TypeError):
+            return {}
+        keys = {}
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                jwk = jwt.PyJWK(entry, algorithm="RS256")
+            except (jwt.PyJWTError, TypeError, ValueError):
+                continue
+            if jwk.key_id:
+                keys[jwk.key_id] = jwk.key
+        return keys
