@@ -608,17 +608,25 @@ def forge_tenant(db, token):
     """The Forge tenant of a valid invocation token, created on first sight."""
     caller = _forge_caller(token)
     row = select_tenant(db, caller.client_key, "forge")
-    if row is None or row["status"] != "installed" or row["base_url"] != caller.site_url:
+    site = caller.site_url or (row["base_url"] if row else "")
+    if row is None or row["status"] != "installed" or row["base_url"] != site:
         with write(db):
-            upsert_forge_tenant(db, caller.client_key, caller.site_url)
-    return auth.Tenant(caller.client_key, caller.site_url, caller.site_url, caller.account_id)
+            upsert_forge_tenant(db, caller.client_key, site)
+            row = select_tenant(db, caller.client_key, "forge")
+    if row is None:  # the key belongs to a tenant of another kind
+        raise auth.AuthError("unknown tenant")
+    return auth.Tenant(caller.client_key, row["base_url"], row["base_url"],
+                       caller.account_id)
 
 
 def _verify(db, kind):
     if kind == "page":
         token = bottle.request.query.get("jwt") or ""
     elif kind == "forge":
-        return _forge_caller(_authorization()[1])
+        scheme, token = _authorization()
+        if scheme != "bearer":
+            raise auth.AuthError("missing Authorization: Bearer token")
+        return _forge_caller(token)
     else:
         scheme, token = _authorization()
         if kind == "api" and scheme == "bearer":
@@ -711,10 +719,11 @@ def security_headers(resp):
     config = bottle.request.app.config if "bottle.app" in bottle.request.environ else {}
     if _base_url(config).startswith("https://"):
         resp.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if bottle.request.path.startswith("/api/") or bottle.request.path in (
-        "/installed", "/uninstalled", "/enabled", "/disabled", "/healthz"
-    ):
+    # Pages and static files set their own; everything else is JSON never to cache
+    # or frame.
+    if "Cache-Control" not in resp.headers:
         resp.set_header("Cache-Control", "no-store")
+    if "Content-Security-Policy" not in resp.headers:
         resp.set_header("Content-Security-Policy", "frame-ancestors 'none'")
 
 
@@ -952,6 +961,7 @@ DEMO_JS = {
 DEMO_FORGE_APP = "ari:cloud:ecosystem::app/00000000-0000-4000-8000-00000000d3e0"
 DEMO_FORGE_ENV = "00000000-0000-4000-8000-0000000000e1"
 DEMO_FORGE_TENANT = f"forge:demo-cloud:{DEMO_FORGE_ENV}"
+DEMO_FORGE_INSTALL = "ari:cloud:ecosystem::installation/00000000-0000-4000-8000-0000000000a1"
 DEMO_FORGE_KID = "demo-forge-key"
 
 DEMO_REPORTS = (
@@ -984,7 +994,10 @@ def demo_config():
 
 def demo_token(db):
     """A context token for the demo tenant, as AP.context.getToken() gives one."""
-    secret = select_tenant(db, DEMO_CLIENT_KEY)["shared_secret"]
+    row = select_tenant(db, DEMO_CLIENT_KEY)
+    if row is None:
+        bottle.abort(404, "This demo runs as a Forge app: its tokens come from /demo/fit.")
+    secret = row["shared_secret"]
     now = int(time.time())
     claims = {"iss": DEMO_CLIENT_KEY, "sub": DEMO_ACCOUNT, "iat": now,
               "exp": now + 900, "qsh": "context-qsh"}
@@ -997,8 +1010,8 @@ def demo_fit():
     claims = {
         "iss": "forge/invocation-token", "aud": DEMO_FORGE_APP, "iat": now, "nbf": now,
         "exp": now + 60, "principal": DEMO_ACCOUNT,
-        "app": {"id": DEMO_FORGE_APP, "environment": {"type": "DEVELOPMENT",
-                                                       "id": DEMO_FORGE_ENV}},
+        "app": {"id": DEMO_FORGE_APP, "installationId": DEMO_FORGE_INSTALL,
+                "environment": {"type": "DEVELOPMENT", "id": DEMO_FORGE_ENV}},
         "context": {"cloudId": "demo-cloud", "siteUrl": "https://demo.atlassian.net"},
     }
     key = bottle.request.app.config["addon.demo_forge_key"]

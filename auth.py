@@ -8,6 +8,7 @@ acting user's account id. Nothing here touches the database; callers pass a
 import dataclasses
 import hashlib
 import hmac
+import http.client
 import json
 import re
 import threading
@@ -155,10 +156,18 @@ def verify_tenant_token(token, qsh, find_tenant, statuses=("installed",)):
 
 
 def _fetch(url, timeout, limit=65536):
+    # One deadline for the whole body: a server that trickles bytes would otherwise
+    # hold the request (and the key cache lock) for as long as it likes.
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.read(limit).decode("utf-8")
-    except (OSError, ValueError, urllib.error.URLError):
+            data = bytearray()
+            while len(data) < limit and (chunk := resp.read1(limit - len(data))):
+                if time.monotonic() > deadline:
+                    return None
+                data += chunk
+            return data.decode("utf-8")
+    except (OSError, ValueError, urllib.error.URLError, http.client.HTTPException):
         return None
 
 
@@ -248,6 +257,15 @@ class InstallVerifier:
 ####################################################################################
 
 
+def _installed_cloud(app):
+    """The cloudId of ``app.installation.contexts`` when it names exactly one site."""
+    installation = app.get("installation")
+    contexts = installation.get("contexts") if isinstance(installation, dict) else None
+    if isinstance(contexts, list) and len(contexts) == 1:
+        return contexts[0].get("cloudId") if isinstance(contexts[0], dict) else None
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class ForgeCaller:
     client_key: str
@@ -285,10 +303,14 @@ class FitVerifier:
         app = claims.get("app") if isinstance(claims.get("app"), dict) else {}
         context = claims.get("context") if isinstance(claims.get("context"), dict) else {}
         env = app.get("environment") if isinstance(app.get("environment"), dict) else {}
-        cloud, env_id = context.get("cloudId"), env.get("id")
+        # Trigger and preUninstall FITs carry no UI context: the site is then the
+        # installation's one signed context.
+        cloud = (context.get("cloudId") if "context" in claims
+                 else _installed_cloud(app))
+        env_id = env.get("id")
         if app.get("id") != self.app_id or "icLabel" in claims:
             raise AuthError("token is for another app")
-        if not all(_utf8_text(v) and v for v in (cloud, env_id)):
+        if not all(_utf8_text(v) and v for v in (cloud, env_id, app.get("installationId"))):
             raise AuthError("token names no site or environment")
         site = context.get("siteUrl") if _utf8_text(context.get("siteUrl")) else ""
         principal = claims.get("principal")
@@ -298,14 +320,17 @@ class FitVerifier:
     def _key(self, kid):
         with self.lock:
             if kid not in self.keys and self._may_refetch():
-                self.fetched_at = time.monotonic()
-                self.keys.update(self._fetch_keys())
+                # The published set replaces ours: a key taken out is trusted no more.
+                self.keys = self._fetch_keys() or self.keys
+                if kid not in self.keys:
+                    self.fetched_at = time.monotonic()
             if kid not in self.keys:
                 raise AuthError("token signed with an unknown key")
             return self.keys[kid]
 
     def _may_refetch(self):
-        # An unknown kid refetches the JWKS at most once a minute.
+        # A kid the JWKS did not have (or a JWKS that did not answer) holds off
+        # further refetches for a minute; a rotated-in key is found at once.
         return self.fetched_at is None or time.monotonic() - self.fetched_at >= 60
 
     def _fetch_keys(self):
