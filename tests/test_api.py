@@ -3,7 +3,8 @@
 import urllib.parse
 
 import pytest
-from conftest import (
+
+from tests.conftest import (
     REPORT,
     SECRET_A,
     SECRET_B,

@@ -12,7 +12,9 @@ import atlassian_jwt
 import jwt
 import pytest
 from atlassian_jwt.url_utils import canonicalize_request
-from conftest import (
+
+import auth
+from tests.conftest import (
     BASE_URL,
     GONE,
     KEYS,
@@ -45,8 +47,6 @@ from conftest import (
     sign_install,
     uninstall,
 )
-
-import auth
 
 NEW_SECRET = "d4" * 32
 

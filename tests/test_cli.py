@@ -4,9 +4,9 @@ import contextlib
 import os
 
 import pytest
-from conftest import GONE, SECRET_A, SITE, A, B, create
 
 import addon
+from tests.conftest import GONE, SECRET_A, SITE, A, B, create
 
 
 def run(capsys, *argv, environ=None):

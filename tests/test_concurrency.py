@@ -6,8 +6,8 @@ import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import REPORT, api, assert_error, context_token, install
-from test_durability import serve  # noqa: F401  (the subprocess fixture)
+from tests.conftest import REPORT, api, assert_error, context_token, install
+from tests.test_durability import serve  # noqa: F401  (the subprocess fixture)
 
 CLIENTS = 16
 CALLS = 30  # per client

@@ -5,9 +5,9 @@ import os
 import re
 
 import pytest
-from conftest import BASE_URL, make_config, request
 
 import addon
+from tests.conftest import BASE_URL, make_config, request
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(addon.__file__)),
                         "atlassian-connect.json")

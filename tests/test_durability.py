@@ -17,7 +17,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import (
+
+import addon
+from tests.conftest import (
     BASE_URL,
     REPORT,
     Server,
@@ -28,8 +30,6 @@ from conftest import (
     install,
     request,
 )
-
-import addon
 
 ADDON = os.path.abspath(addon.__file__)
 SITE_KEY, SITE_SECRET = "durable-site", "d4" * 32

@@ -4,7 +4,8 @@ import contextlib
 import sqlite3
 
 import pytest
-from conftest import (
+
+from tests.conftest import (
     REPORT,
     SECRET_A,
     A,

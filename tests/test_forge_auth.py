@@ -19,7 +19,9 @@ from pathlib import Path
 
 import jwt
 import pytest
-from conftest import (
+
+import addon
+from tests.conftest import (
     REPORT,
     SECRET_A,
     A,
@@ -33,8 +35,6 @@ from conftest import (
     new_key,
     page,
 )
-
-import addon
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_UUID = str(uuid.uuid4())

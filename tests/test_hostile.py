@@ -21,7 +21,10 @@ import urllib.parse
 import hypothesis.strategies as st
 import pytest
 import waitress
-from conftest import (
+from hypothesis import HealthCheck, given, settings
+
+import addon
+from tests.conftest import (
     BASE_URL,
     KID,
     REPORT,
@@ -45,9 +48,6 @@ from conftest import (
     request,
     sign_install,
 )
-from hypothesis import HealthCheck, given, settings
-
-import addon
 
 EXAMPLES = int(os.environ.get("JQLR_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -16,7 +16,16 @@ import time
 import uuid
 
 import hypothesis.strategies as st
-from conftest import (
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from tests.conftest import (
     USER,
     api,
     assert_error,
@@ -28,14 +37,6 @@ from conftest import (
     qsh,
     sign_install,
     uninstall,
-)
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    rule,
-    run_state_machine_as_test,
 )
 
 EXAMPLES = int(os.environ.get("JQLR_EXAMPLES", "200"))

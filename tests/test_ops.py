@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import (
+
+import addon
+from tests.conftest import (
     SECRET_A,
     SECRET_B,
     A,
@@ -29,8 +31,6 @@ from conftest import (
     request,
     uninstall,
 )
-
-import addon
 
 ADDON_PY = Path(addon.__file__).resolve()
 FIELDS = tuple("name description jql columns sort groupBy filters aggregations".split())

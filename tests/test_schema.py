@@ -8,9 +8,9 @@ import sqlite3
 import stat
 
 import pytest
-from conftest import SECRET_A, SITE, A, install
 
 import addon
+from tests.conftest import SECRET_A, SITE, A, install
 
 
 def open_db(path):

@@ -1,0 +1,91 @@
+// The demo's stand-in for Atlassian's AP object: Jira requests go to the in-browser fake Jira.
+// @ts-check
+import { SITE } from './data.js';
+import { askJira, fetchToken, pageProject, startDemoJira } from './site.js';
+
+/**
+ * @typedef {import('./fake-jira.js').FakeResponse} FakeResponse
+ * @typedef {import('./site.js').FakeJira} FakeJira
+ * @typedef {{status: number, statusText: string, responseText: string,
+ *   getResponseHeader(name: string): string|null, getAllResponseHeaders(): string}} Xhr
+ * @typedef {{url: string, type?: string, data?: string, contentType?: string,
+ *   success?: Function, error?: Function}} RequestOptions
+ */
+
+const STATUS_TEXT = { 200: 'OK', 201: 'Created', 204: 'No Content', 400: 'Bad Request',
+  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+
+/**
+ * The copy of the XHR that AP hands back: headers are read case-insensitively.
+ * @param {FakeResponse} response  @returns {Xhr}
+ */
+function xhrOf({ status, headers, body }) {
+  const entries = Object.entries(headers);
+  return {
+    status,
+    statusText: STATUS_TEXT[status] ?? '',
+    responseText: body,
+    getResponseHeader: (name) =>
+      entries.find(([key]) => key.toLowerCase() === String(name).toLowerCase())?.[1] ?? null,
+    getAllResponseHeaders: () => entries.map(([key, value]) => `${key}: ${value}`).join('\r\n'),
+  };
+}
+
+/**
+ * AP.request: resolves `{body, xhr}` on 2xx and rejects with `{err, xhr}` otherwise, like all.js.
+ * @param {FakeJira} jira
+ * @param {string | RequestOptions} urlOrOptions  @param {Partial<RequestOptions>} [more]
+ */
+async function request(jira, urlOrOptions, more = {}) {
+  const options = typeof urlOrOptions === 'string' ? { ...more, url: urlOrOptions } : urlOrOptions;
+  const { url, type, data, contentType } = options;
+  const response = await askJira(jira, { method: type, url, body: data, contentType });
+  const xhr = xhrOf(response);
+  if (response.status >= 200 && response.status < 300) {
+    options.success?.(response.body, 'success', xhr);
+    return { body: response.body, xhr };
+  }
+  options.error?.(xhr, 'error', xhr.statusText);
+  return Promise.reject({ err: xhr.statusText, xhr });
+}
+
+/**
+ * A fresh context token for our server, as AP.context.getToken gives one per call.
+ * @param {(token: string) => void} [callback]
+ */
+async function getToken(callback) {
+  const token = await fetchToken('demo/token');
+  callback?.(token);
+  return token;
+}
+
+/**
+ * The project of the simulated project page (`?projectKey=RPT[&projectId=10000]`), else none.
+ * @param {(context: object) => void} [callback]
+ */
+async function getContext(callback) {
+  const project = pageProject();
+  const context = { jira: project ? { project } : {} };
+  callback?.(context);
+  return context;
+}
+
+/** Open an issue the way Jira would, in a new tab (the demo site is not reachable offline). */
+function go(/** @type {string} */ target, /** @type {{issueKey?: string}} */ context = {}) {
+  if (target === 'issue' && context.issueKey) {
+    window.open(`${SITE}/browse/${encodeURIComponent(context.issueKey)}`, '_blank', 'noopener');
+  }
+}
+
+const demoJira = startDemoJira();
+
+const AP = {
+  request: (/** @type {string | RequestOptions} */ urlOrOptions, /** @type {any} */ more) =>
+    request(demoJira, urlOrOptions, more),
+  context: { getToken, getContext },
+  navigator: { go },
+  resize: () => {},
+  sizeToParent: () => {},
+};
+Object.assign(window, { AP });

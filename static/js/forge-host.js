@@ -1,0 +1,133 @@
+// The Forge host adapter: the Host interface on @forge/bridge (Jira, our server, navigation).
+// @ts-check
+
+/**
+ * The parts of @forge/bridge the adapter uses.
+ * @typedef {{
+ *   requestJira(path: string, init?: RequestInit): Promise<Response>,
+ *   invokeRemote(input: {path: string, method: string, body?: any}):
+ *     Promise<{status: number, headers?: Record<string, string|string[]>, body?: any}>,
+ *   view: {getContext(): Promise<any>},
+ *   router: {open(url: string): Promise<void>},
+ * }} Bridge
+ * @typedef {import('./host.js').Host} Host
+ * @typedef {import('./host.js').HostResponse} HostResponse
+ * @typedef {import('./host.js').RequestOptions} RequestOptions
+ */
+
+const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
+
+/**
+ * Wrap the Forge bridge in a Host.
+ * @param {Bridge} bridge
+ * @returns {Host}
+ */
+export function forgeHost(bridge) {
+  return {
+    requestJira: (path, options) => requestJira(bridge, path, options),
+    requestServer: (path, options) => requestServer(bridge, path, options),
+    getContext: async () => projectContext(await bridge.view.getContext()),
+    // A new tab keeps the loaded report; the sandbox opens none itself, so the host must.
+    openIssue: (key) => {
+      bridge.router.open(`/browse/${encodeURIComponent(key)}`).catch(() => {});
+    },
+    issueHref: () => null,
+    resize: () => {},
+  };
+}
+
+/**
+ * Call Jira as the user; an HTTP error status becomes a response, not a rejection.
+ * @param {Bridge} bridge
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<HostResponse>}
+ */
+async function requestJira(bridge, path, { method = 'GET', body } = {}) {
+  const init = { method, headers: { ...JSON_HEADERS },
+    ...(body !== undefined && { body: jsonText(body) }) };
+  let response;
+  try {
+    response = await bridge.requestJira(path, init);
+  } catch (cause) {
+    throw new Error('the request failed', { cause });
+  }
+  const text = await response.text();
+  const { status, ok } = response;
+  const headers = { get: (/** @type {string} */ name) => response.headers.get(name) };
+  return { status, ok, headers, body: parseJson(text) };
+}
+
+/**
+ * Call our server through the app's remote; Forge signs the call with an invocation token.
+ * @param {Bridge} bridge
+ * @param {string} path relative, like `api/reports`; the remote wants it from its root
+ * @param {RequestOptions} [options]
+ * @returns {Promise<HostResponse>}
+ */
+async function requestServer(bridge, path, { method = 'GET', body } = {}) {
+  const input = { path: `/${path.replace(/^\/+/, '')}`, method,
+    ...(body !== undefined && { body }) };
+  let answer;
+  try {
+    answer = await bridge.invokeRemote(input);
+  } catch (cause) {
+    throw remoteError(cause);
+  }
+  if (typeof answer?.status !== 'number') throw remoteError(answer);
+  return remoteResponse(answer);
+}
+
+/**
+ * The Host's response for what invokeRemote resolved.
+ * @param {{status: number, headers?: Record<string, string|string[]>, body?: any}} answer
+ * @returns {HostResponse}
+ */
+function remoteResponse({ status, headers = {}, body }) {
+  const byName = new Map(Object.entries(headers).map(([name, value]) =>
+    [name.toLowerCase(), Array.isArray(value) ? value.join(',') : String(value)]));
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: { get: (name) => byName.get(name.toLowerCase()) ?? null },
+    body: typeof body === 'string' ? parseJson(body) : body ?? null,
+  };
+}
+
+/**
+ * An error for a call Forge refused or could not complete (token, timeout, network).
+ * @param {any} cause
+ */
+function remoteError(cause) {
+  const reason = String(cause?.message ?? cause ?? '').trim() || 'no reason given';
+  const text = /invocation token/i.test(reason)
+    ? `the reports server did not accept the request from Jira (${reason}); `
+      + 'an administrator should check its Forge app id'
+    : `the reports server could not be reached (${reason})`;
+  return new Error(text, { cause });
+}
+
+/**
+ * The page's project, from the Forge context of a project page; `{}` elsewhere.
+ * @param {any} context
+ * @returns {import('./host.js').HostContext}
+ */
+function projectContext(context) {
+  const project = context?.extension?.project;
+  if (!project?.key) return {};
+  const projectId = project.id ? String(project.id) : undefined;
+  return { projectKey: String(project.key), projectId };
+}
+
+/** @param {any} body */
+const jsonText = (body) => (typeof body === 'string' ? body : JSON.stringify(body));
+
+/** @param {string|null|undefined} text */
+function parseJson(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

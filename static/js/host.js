@@ -1,0 +1,153 @@
+// The host adapter: the only module that knows Atlassian's AP (requests, context, navigation).
+// @ts-check
+
+/**
+ * @typedef {{status: number, ok: boolean, headers: {get(name: string): string|null},
+ *   body: any}} HostResponse
+ * @typedef {{method?: string, body?: any}} RequestOptions
+ * @typedef {{projectKey?: string, projectId?: string}} HostContext
+ * @typedef {{
+ *   requestJira(path: string, options?: RequestOptions): Promise<HostResponse>,
+ *   requestServer(path: string, options?: RequestOptions): Promise<HostResponse>,
+ *   getContext(): Promise<HostContext>,
+ *   openIssue(key: string): void,
+ *   issueHref(key: string): string|null,
+ *   resize(): void,
+ * }} Host
+ */
+
+const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
+const CONTEXT_PATH = /^(\/[\w.-]+)*\/?$/;
+
+/**
+ * Wrap the AP object of the page in a Host.
+ * @param {any} AP
+ * @returns {Host}
+ */
+export function connectHost(AP) {
+  const site = siteBase(window.location.search);
+  return {
+    requestJira: (path, options) => requestJira(AP, path, options),
+    requestServer: (path, options) => requestServer(AP, path, options),
+    getContext: () => getContext(AP),
+    openIssue: (key) => AP.navigator.go('issue', { issueKey: key }),
+    issueHref: (key) => (site && ISSUE_KEY.test(key) ? `${site}/browse/${key}` : null),
+    resize: () => AP.resize?.(),
+  };
+}
+
+/**
+ * Call Jira as the user through AP.request; an HTTP error status becomes a response, not a
+ * rejection.
+ * @param {any} AP
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<HostResponse>}
+ */
+async function requestJira(AP, path, { method = 'GET', body } = {}) {
+  try {
+    const answer = await AP.request(apRequest(path, method, body));
+    return xhrResponse(answer.xhr, answer.body);
+  } catch (/** @type {any} */ failure) {
+    if (!failure?.xhr?.status) throw new Error('the request failed');
+    return xhrResponse(failure.xhr, failure.xhr.responseText ?? failure.err);
+  }
+}
+
+/**
+ * AP.request's options: the body goes as a JSON string.
+ * @param {string} url
+ * @param {string} type
+ * @param {any} body
+ */
+function apRequest(url, type, body) {
+  if (body === undefined) return { url, type };
+  const data = typeof body === 'string' ? body : JSON.stringify(body);
+  return { url, type, data, contentType: 'application/json' };
+}
+
+/**
+ * @param {any} xhr
+ * @param {string} text
+ * @returns {HostResponse}
+ */
+function xhrResponse(xhr, text) {
+  const status = xhr?.status || 200;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: { get: (name) => xhr?.getResponseHeader?.(name) ?? null },
+    body: parseJson(text),
+  };
+}
+
+/** @param {string|undefined|null} text */
+function parseJson(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Call our own server with a fresh context token.
+ * @param {any} AP
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<HostResponse>}
+ */
+async function requestServer(AP, path, { method = 'GET', body } = {}) {
+  const token = await AP.context.getToken();
+  const response = await fetch(path, {
+    method,
+    headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const { status, ok, headers } = response;
+  return { status, ok, headers, body: parseJson(text) };
+}
+
+/**
+ * The project of a project page, from AP, else from the page address.
+ * @param {any} AP
+ * @returns {Promise<HostContext>}
+ */
+async function getContext(AP) {
+  const params = new URLSearchParams(window.location.search);
+  const project = (await apProject(AP))
+    ?? { key: params.get('projectKey'), id: params.get('projectId') };
+  if (!project.key) return {};
+  const projectId = project.id ? String(project.id) : undefined;
+  return { projectKey: String(project.key), projectId };
+}
+
+/**
+ * The project AP reports for this page, or null.
+ * @param {any} AP
+ */
+async function apProject(AP) {
+  try {
+    return (await AP.context.getContext())?.jira?.project ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Jira site's address as Connect passes it to the iframe (xdm_e + cp), or null.
+ * @param {string} search
+ */
+function siteBase(search) {
+  const params = new URLSearchParams(search);
+  try {
+    const url = new URL(params.get('xdm_e') ?? '');
+    const contextPath = params.get('cp') ?? '';
+    if (url.protocol !== 'https:' || !CONTEXT_PATH.test(contextPath)) return null;
+    return url.origin + contextPath.replace(/\/$/, '');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,79 @@
+// Bootstrap: connect to the host, build the page, move between the list, a report and the editor.
+// @ts-check
+import { getReport } from './api.js';
+import { h } from './dom.js';
+import { showEditor } from './editor.js';
+import { pickHost } from './hosts.js';
+import { loadFields } from './jira.js';
+import { showList } from './list.js';
+import { clearMessage, createMessageArea, showError } from './messages.js';
+import * as state from './state.js';
+import { showReport, stopLoading } from './view.js';
+
+/**
+ * What every screen gets: the host, the page's project, the Jira fields and the ways to move on.
+ * @typedef {import('./api.js').Report} Report
+ * @typedef {{host: import('./host.js').Host, projectKey?: string,
+ *   fields: () => Promise<Map<string, any>>, showList: (highlightId?: string) => Promise<void>,
+ *   openReport: (report: Report|string, fresh?: boolean) => Promise<void>,
+ *   editReport: (report: Report|string|null) => Promise<void>}} App
+ */
+
+const host = await pickHost();
+const main = h('main', { className: 'page' });
+let fieldsLoad = /** @type {Promise<Map<string, any>>|null} */ (null);
+let screen = 0;
+
+/** The site's Jira fields by id, loaded once (again after a failure). */
+function fields() {
+  fieldsLoad ??= loadFields(host)
+    .then((list) => new Map(list.map((field) => [field.id, field])))
+    .catch((error) => { fieldsLoad = null; throw error; });
+  return fieldsLoad;
+}
+
+/**
+ * Leave the screen (stop its load, clear its message), then run the next unless a newer came.
+ * @param {string} failure what to say when it fails
+ * @param {(isCurrent: () => boolean) => Promise<void>} next
+ */
+async function go(failure, next) {
+  const ticket = ++screen;
+  stopLoading();
+  clearMessage();
+  try {
+    await next(() => ticket === screen);
+  } catch (error) {
+    if (ticket === screen) showError(error, failure);
+  }
+}
+
+/** @param {Report|string} report */
+const fetchReport = async (report) => (typeof report === 'string' ? getReport(host, report)
+  : report);
+
+/** @type {App} */
+const app = {
+  host,
+  fields,
+  showList: (id) => go('Could not load the reports', () => showList(app, main, id)),
+  openReport: (report, fresh) => go('Could not open the report', async (isCurrent) => {
+    const loaded = await fetchReport(report);
+    if (isCurrent()) await showReport(app, main, loaded, fresh);
+  }),
+  editReport: (report) => go('Could not open the editor', async (isCurrent) => {
+    const known = fields().catch((error) => {
+      showError(error, 'Could not load the Jira fields');
+      return new Map();
+    });
+    const [loaded, fieldMap] = await Promise.all([report ? fetchReport(report) : null, known]);
+    if (isCurrent()) showEditor(app, main, loaded, fieldMap);
+  }),
+};
+
+app.projectKey = (await host.getContext()).projectKey;
+const title = h('header', { className: 'app-header' }, h('h1', null, 'JQL Reports'),
+  app.projectKey ? h('span', { className: 'project-chip' }, `Project ${app.projectKey}`) : null);
+document.getElementById('app')?.append(title, createMessageArea(), main);
+window.addEventListener('pagehide', state.drop);
+app.showList();

@@ -1,0 +1,73 @@
+// The computed report on screen: summary, notes, chart, expand/collapse controls and the table.
+// @ts-check
+import { fieldName, issueCount } from './cells.js';
+import { renderChart } from './chart.js';
+import { button, formatNumber, h } from './dom.js';
+import * as state from './state.js';
+import { renderTable } from './table.js';
+
+export const MULTI_VALUED_NOTE = 'An issue with several values in a grouped field appears in each '
+  + 'of its groups; the grand total counts it once.';
+
+/**
+ * @param {string} testid
+ * @param {string} text
+ */
+const note = (testid, text) => h('p', { className: 'note', 'data-testid': testid }, text);
+
+/**
+ * The result of the open report, or null when nothing is held.
+ * @param {import('./host.js').Host} host
+ */
+export function renderResult(host) {
+  const data = state.current();
+  if (!data) return null;
+  const { config, result, fields, issues } = data;
+  const filtered = result.rows.length !== issues.length
+    ? ` (filtered from ${formatNumber(issues.length, 0)} loaded)` : '';
+  const tableWrap = h('div', { className: 'table-holder' }, renderTable(host));
+  return h('section', { className: 'result', 'aria-label': 'Report result' },
+    h('p', { className: 'summary', 'data-testid': 'summary' },
+      h('strong', null, issueCount(result.totals.count)), filtered),
+    data.note ? note('load-note', data.note) : null,
+    result.multiValued ? note('multi-valued-note', MULTI_VALUED_NOTE) : null,
+    filterMisses(data).map((text) => note('filter-note', text)),
+    renderChart(config, result, fields),
+    result.groups.length ? groupTools(host, tableWrap) : null,
+    result.rows.length ? tableWrap
+      : h('p', { className: 'empty' }, 'No issues match this report.'));
+}
+
+/**
+ * Filter values no loaded issue has: most likely mistyped, so say which.
+ * @param {state.Held} data
+ */
+function filterMisses(data) {
+  return data.config.filters.flatMap((filter) => {
+    const field = data.fields.get(filter.field) ?? { id: filter.field, name: filter.field };
+    const present = state.valueOptions(data.reportId, field);
+    const missing = filter.values.filter((value) => !present.has(value)).map((v) => `“${v}”`);
+    if (!missing.length) return [];
+    return [`No loaded issue has ${fieldName(data.fields, filter.field)} ${missing.join(', ')}.`];
+  });
+}
+
+/**
+ * Expand all / Collapse all, which re-render the table.
+ * @param {import('./host.js').Host} host
+ * @param {HTMLElement} tableWrap
+ */
+function groupTools(host, tableWrap) {
+  /** @param {boolean} expanded */
+  const setAll = (expanded) => {
+    state.setAllExpanded(expanded);
+    tableWrap.replaceChildren(renderTable(host) ?? '');
+  };
+  const limit = formatNumber(state.COLLAPSE_ABOVE, 0);
+  const collapsedNote = state.current()?.expandAll ? null
+    : h('span', { className: 'hint' }, `Groups start collapsed above ${limit} issues.`);
+  return h('div', { className: 'group-tools' },
+    button('expand-all', 'Expand all', () => setAll(true), { className: 'subtle' }),
+    button('collapse-all', 'Collapse all', () => setAll(false), { className: 'subtle' }),
+    collapsedNote);
+}
