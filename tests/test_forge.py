@@ -1,0 +1,69 @@
+"""The Forge packaging: forge/ builds its Custom UI resource and its manifest validates."""
+
+import re
+import shutil
+
+import pytest
+
+from tests.forge_build import FORGE, RESOURCE, build_forge, run_in_forge
+
+BUNDLE = RESOURCE / "js" / "vendor" / "forge-bridge.js"
+BRIDGE_EXPORTS = ("requestJira", "invokeRemote", "view", "router")
+EXPORT_LIST = re.compile(r"export\s*\{([^}]*)\}\s*;?\s*$")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def built():
+    """forge/static, freshly built."""
+    build_forge()
+    return RESOURCE
+
+
+def node():
+    """The node binary."""
+    found = shutil.which("node")
+    assert found, "node is not on PATH"
+    return found
+
+
+def test_build_copies_the_client_without_the_demo(built):
+    assert (built / "js" / "main.js").is_file()
+    assert (built / "js" / "forge-host.js").is_file()
+    assert (built / "css" / "addon.css").is_file()
+    assert not (built / "js" / "demo").exists()
+
+
+def test_copied_page_loads_no_connect_script_and_no_inline_script(built):
+    html = (built / "index.html").read_text(encoding="utf-8")
+    assert "all.js" not in html
+    assert "connect-cdn" not in html
+    assert INLINE_SCRIPT.findall(html) == []
+    assert '<script type="module" src="./js/main.js"></script>' in html
+    assert 'static/' not in html
+
+
+def test_bridge_bundle_is_an_es_module_with_the_four_exports(built):
+    # forge/package.json says "type": "module", so node checks the bundle as a module.
+    run_in_forge(node(), "--check", str(BUNDLE))
+    source = BUNDLE.read_text(encoding="utf-8")
+    exported = EXPORT_LIST.search(source.strip())
+    assert exported, "the bundle ends without an export list"
+    names = {part.split(" as ")[-1].strip() for part in exported.group(1).split(",")}
+    assert names == set(BRIDGE_EXPORTS)
+    assert not re.search(r"\brequire\(|\bprocess\.env", source)
+
+
+def test_manifest_validates(built):
+    output = run_in_forge(node(), "validate.mjs")
+    assert "manifest.yml is valid" in output
+
+
+def test_validation_fails_on_a_broken_manifest(built, tmp_path):
+    manifest = (FORGE / "manifest.yml").read_text(encoding="utf-8")
+    broken = manifest.replace("inScopeEUD: true", "inScopeEUD: maybe")
+    assert broken != manifest
+    (tmp_path / "manifest.yml").write_text(broken, encoding="utf-8")
+    shutil.copytree(built, tmp_path / "static")
+    with pytest.raises(pytest.fail.Exception, match="inScopeEUD"):
+        run_in_forge(node(), "validate.mjs", str(tmp_path / "manifest.yml"))
