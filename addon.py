@@ -964,21 +964,7 @@ DEMO_FORGE_TENANT = f"forge:demo-cloud:{DEMO_FORGE_ENV}"
 DEMO_FORGE_INSTALL = "ari:cloud:ecosystem::installation/00000000-0000-4000-8000-0000000000a1"
 DEMO_FORGE_KID = "demo-forge-key"
 
-DEMO_REPORTS = (
-    {"name": "Story points by status and assignee", "jql": "project = RPT ORDER BY created DESC",
-     "description": "Where the estimated work sits, person by person.",
-     "columns": ["key", "summary", "status", "assignee", "customfield_10016"],
-     "groupBy": ["status", "assignee"],
-     "aggregations": [{"field": "customfield_10016", "function": "sum"}]},
-    {"name": "Open bugs by priority", "jql": "issuetype = Bug AND statusCategory != Done",
-     "description": "Unresolved bugs across projects.",
-     "columns": ["key", "summary", "priority", "assignee", "created"],
-     "sort": [{"field": "priority", "direction": "asc"}], "groupBy": ["priority"]},
-    {"name": "Work by label", "jql": "project in (RPT, OPS) AND labels is not EMPTY",
-     "description": "Each issue counts once per label.",
-     "columns": ["key", "summary", "labels", "timeoriginalestimate"], "groupBy": ["labels"],
-     "aggregations": [{"field": "timeoriginalestimate", "function": "sum"}]},
-)
+DEMO_REPORTS = os.path.join(HERE, "static", "js", "demo", "reports.json")
 
 
 def demo_page():
@@ -1030,8 +1016,9 @@ def seed_demo(db, host):
             upsert_tenant(db, client_key, secrets.token_hex(32),
                           "https://demo.atlassian.net", None, "jira")
         if not select_reports(db, client_key):
-            for payload in DEMO_REPORTS:
-                insert_report(db, client_key, validate_report(payload), DEMO_ACCOUNT)
+            with open(DEMO_REPORTS, encoding="utf-8") as fh:
+                for report in validate_export(json.load(fh)):
+                    insert_report(db, client_key, report, DEMO_ACCOUNT)
 
 
 def demo_forge_config():

@@ -1,0 +1,17 @@
+-- wrk script for bench/server.py: sends the context token, prints one JSON line.
+-- The token comes from the environment so it never appears on a command line.
+local token = os.getenv("BENCH_TOKEN")
+if token then
+  wrk.headers["Authorization"] = "JWT " .. token
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests":%d,"duration_us":%d,"p50_us":%d,"p90_us":%d,' ..
+    '"p99_us":%d,"max_us":%d,"non2xx":%d,"connect":%d,"read":%d,' ..
+    '"write":%d,"timeout":%d}\n',
+    summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(90), latency:percentile(99), latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
