@@ -574,20 +574,15 @@ def read_json():
     return body
 
 
-def _authorization():
+def _authorization(*schemes):
+    """(scheme, token) from the Authorization header, for the schemes named."""
     # The raw header: bottle's get_header raises (a 500) on bytes that are not UTF-8.
     header = bottle.request.environ.get("HTTP_AUTHORIZATION") or ""
     scheme, _, token = header.partition(" ")
-    if not token.strip():
-        raise auth.AuthError("missing Authorization token")
+    if scheme.lower() not in schemes or not token.strip():
+        named = " or ".join(s.upper() if s == "jwt" else s.title() for s in schemes)
+        raise auth.AuthError(f"missing Authorization: {named} token")
     return scheme.lower(), token.strip()
-
-
-def _jwt_from_header():
-    scheme, token = _authorization()
-    if scheme != "jwt":
-        raise auth.AuthError("missing Authorization: JWT token")
-    return token
 
 
 def _expected_qsh(kind):
@@ -623,18 +618,15 @@ def _verify(db, kind):
     if kind == "page":
         token = bottle.request.query.get("jwt") or ""
     elif kind == "forge":
-        scheme, token = _authorization()
-        if scheme != "bearer":
-            raise auth.AuthError("missing Authorization: Bearer token")
-        return _forge_caller(token)
+        return _forge_caller(_authorization("bearer")[1])
     else:
-        scheme, token = _authorization()
-        if kind == "api" and scheme == "bearer":
+        schemes = ("jwt", "bearer") if kind == "api" else ("jwt",)
+        scheme, token = _authorization(*schemes)
+        if scheme == "bearer":
             return forge_tenant(db, token)
-        token = _jwt_from_header()
     statuses = ("installed", "disabled") if kind == "lifecycle" else ("installed",)
     return auth.verify_tenant_token(token, _expected_qsh(kind),
-                               lambda key: select_tenant(db, key), statuses)
+                                    lambda key: select_tenant(db, key), statuses)
 
 
 def authenticate(db, kind):
@@ -677,6 +669,10 @@ class ConnectionPool:
         self.local = threading.local()
 
 
+# SQLite primary result codes worth a retry: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+TRANSIENT_ERRORS = {5, 6, 8, 10, 13, 14}
+
+
 class RequestPlugin:
     """Give handlers a ``db`` connection and a verified ``tenant`` by parameter name."""
 
@@ -701,7 +697,10 @@ class RequestPlugin:
                     kw["db"] = db
                 return callback(*a, **kw)
             except sqlite3.OperationalError as err:
-                # Disk full, read-only file, lock timeout: refuse, store nothing.
+                # Disk full, read-only file, I/O error, lock timeout: refuse, store
+                # nothing. Anything else (a missing table) is a bug: a 500.
+                if err.sqlite_errorcode & 0xFF not in TRANSIENT_ERRORS:
+                    raise
                 print(f"database error: {err}", file=sys.stderr)
                 bottle.abort(503, "The database cannot take this change now; "
                                   "nothing was stored. Try again later.")
@@ -810,7 +809,7 @@ def on_uninstalled(db):
 def _verify_lifecycle(body):
     try:
         return bottle.request.app.config["addon.installs"].verify(
-            _jwt_from_header(), body, bottle.request.path)
+            _authorization("jwt")[1], body, bottle.request.path)
     except auth.AuthError as err:
         bottle.abort(401, str(err))
 
