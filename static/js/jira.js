@@ -1,4 +1,4 @@
-// Every Jira REST call of the client (fields, JQL checks, counts, issues) via a Host.
+// Every Jira REST call of the client (fields, JQL checks, counts, issues, user names) via a Host.
 // @ts-check
 import { callJira, JiraError, raceAbort, realClock } from './retry.js';
 import { loadByStrategy } from './load.js';
@@ -12,6 +12,7 @@ export { JiraError };
  * @typedef {import('./load.js').Issue} Issue
  * @typedef {import('./load.js').Phase} Phase
  * @typedef {import('./load.js').LoadResult} LoadResult
+ * @typedef {{accountId: string, displayName?: string}} User  (Jira's user, the fields used here)
  * @typedef {{id: string, name: string, schema?: {type: string, items?: string,
  *   system?: string, custom?: string, customId?: number}}} Field
  * @typedef {{phase: Phase, loaded: number, total: number|null}} ProgressEvent
@@ -104,4 +105,48 @@ export async function loadIssues(host, options) {
   const progress = (phase, loaded, total) =>
     onProgress?.({ phase, loaded, total: total ?? known.total });
   return raceAbort(loadByStrategy(caller, { jql, fields, strategy, progress }), signal);
+}
+
+/** Account ids per user/bulk call: the page size asked for, so each batch is one page. */
+const USERS_PER_CALL = 200;
+
+/**
+ * The display names of Jira users by account id (GET /rest/api/3/user/bulk, 200 ids a call).
+ * Names are for display only: unknown or hidden users are left out, and a batch that fails
+ * (403, 429 after retries, no network) gives none. Never rejects.
+ * @param {Host} host
+ * @param {Iterable<string>} accountIds
+ * @param {{clock?: Clock}} [options]
+ * @returns {Promise<Map<string, string>>}
+ */
+export async function loadUsers(host, accountIds, options) {
+  const ids = [...new Set(accountIds)].filter((id) => typeof id === 'string' && id);
+  const names = new Map();
+  for (let start = 0; start < ids.length; start += USERS_PER_CALL) {
+    const batch = ids.slice(start, start + USERS_PER_CALL);
+    const users = await usersOf(newCaller(host, options), batch).catch(() => []);
+    for (const user of users) {
+      if (typeof user?.displayName === 'string') names.set(user.accountId, user.displayName);
+    }
+  }
+  return names;
+}
+
+/**
+ * Every page of users for one batch of account ids.
+ * @param {import('./retry.js').Caller} caller
+ * @param {string[]} batch
+ * @returns {Promise<User[]>}
+ */
+async function usersOf(caller, batch) {
+  const ids = batch.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
+  const users = [];
+  for (let startAt = 0; ;) {
+    const path = `/rest/api/3/user/bulk?${ids}&startAt=${startAt}&maxResults=${USERS_PER_CALL}`;
+    const page = await callJira(caller, path);
+    const values = Array.isArray(page?.values) ? page.values : [];
+    users.push(...values);
+    if (page?.isLast !== false || !values.length) return users;
+    startAt += values.length;
+  }
 }

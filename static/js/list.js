@@ -4,6 +4,7 @@ import { confirmDelete, duplicateReport, exportAll, importFile } from './actions
 import { listReports } from './api.js';
 import { button, h } from './dom.js';
 import { showError } from './messages.js';
+import { fillNames, person } from './people.js';
 
 /**
  * @typedef {import('./main.js').App} App
@@ -28,6 +29,7 @@ export async function showList(app, main, highlightId) {
     body.replaceChildren(reports.length ? reportTable(app, reports, highlightId)
       : h('div', { className: 'empty' }, h('p', null, h('strong', null, 'No reports yet.')),
         h('p', null, EMPTY)));
+    fillNames(app.host, body);
   } catch (error) {
     body.replaceChildren();
     showError(error, 'Could not load the reports');
@@ -91,7 +93,8 @@ function reportTable(app, reports, highlightId) {
 function reportRow(app, report, highlight) {
   const updated = report.updatedAt ? new Date(report.updatedAt)
     .toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
-  const by = report.updatedBy ? h('span', { className: 'by' }, `by ${report.updatedBy}`) : null;
+  const by = report.updatedBy ? h('span', { className: 'by' }, 'by ', person(report.updatedBy))
+    : null;
   const open = button('open-report', report.name, () => app.openReport(report.id),
     { className: 'link report-name' });
   const actions = h('td', { className: 'actions' },

@@ -73,6 +73,10 @@ SCROLL_HEADERS_JS = """async () => {
   return [...seen.values()];
 }"""
 SAW_429_JS = "demoJira.log.some((entry) => entry.status === 429)"
+DEMO_USER_JS = """async () => {
+  const data = await import(new URL('static/js/demo/data.js', location.href));
+  return data.DEMO_USER;
+}"""
 
 
 # Steps shared by the tests ############################################################
@@ -208,6 +212,14 @@ def test_grouped_report_totals_match_the_data(page, base_url):
     assert shown_count(page) == len(issues)
 
 
+def test_list_names_who_updated_a_report(page, base_url):
+    open_app(page, base_url)
+    user = page.evaluate(DEMO_USER_JS)
+    by = page.get_by_test_id("report-list").locator(".by")
+    expect(by.first).to_have_text(f"by {user['displayName']}")
+    expect(page.get_by_test_id("report-list")).not_to_contain_text(user["accountId"])
+
+
 def test_edit_then_delete_a_report(page, base_url):
     open_app(page, base_url)
     old, new = unique("Draft"), unique("Renamed")
@@ -316,10 +328,13 @@ def test_rate_limited_load_is_retried_and_completes(page, base_url):
     shown_count(page)
     page.reload()
     expect(page.get_by_test_id("report-list")).to_be_visible()
+    # The list's names come first, so that the 429s hit the report's load.
+    expect(report_row(page, name).locator(".by")).not_to_contain_text("…")
     page.evaluate("demoJira.inject429(2, {retryAfter: 1})")
     open_report(page, name)
     assert shown_count(page) == len(dataset(page, "RPT"))
-    statuses = [entry["status"] for entry in page.evaluate("demoJira.log")]
+    log = page.evaluate("demoJira.log")
+    statuses = [entry["status"] for entry in log if "/user/bulk" not in entry["url"]]
     assert statuses[:2] == [429, 429]
     assert set(statuses[2:]) == {200}
 

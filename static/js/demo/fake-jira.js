@@ -3,6 +3,7 @@
 import { FIELDS, SITE, generateIssues } from './data.js';
 import { parseJql } from './jql.js';
 import { compileQuery } from './jql-eval.js';
+import { bulkUsers } from './users.js';
 import { json, tooManyRequests } from './wire.js';
 
 /**
@@ -80,6 +81,7 @@ const ROUTES = {
   'POST /rest/api/3/issue/bulkfetch': bulkfetch,
   'POST /rest/api/3/jql/parse': (site, body, query) => ({ queries: [body.queries ?? []].flat()
     .map((q) => parse(site, String(q), query.get('validation') ?? 'strict')) }),
+  'GET /rest/api/3/user/bulk': (_site, _body, query) => bulkUsers(query),
 };
 
 /** @param {Site} site  @param {string} method  @param {string} url  @param {string} [text] */
