@@ -231,6 +231,13 @@ class Response:
         return jsonlib.loads(self.body)
 
 
+def free_port():
+    """A loopback port that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def request(server, method, path, body=None, headers=None):
     """One HTTP request over a fresh connection; returns a Response."""
     conn = http.client.HTTPConnection(server.host, server.port, timeout=20)

@@ -1,12 +1,16 @@
-"""The command line: init-db, tenants, and serve's refusal without a base URL."""
+"""The command line: init-db, tenants, serve's refusal without a base URL, and serve
+listening on loopback only."""
 
 import contextlib
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
 import addon
-from tests.conftest import GONE, SECRET_A, SITE, A, B, create
+from tests.conftest import GONE, SECRET_A, SITE, A, B, create, free_port
 
 
 def run(capsys, *argv, environ=None):
@@ -64,3 +68,34 @@ def test_serve_without_base_url_fails_with_one_line(tmp_path, capsys, environ):
     assert (status, out, len(err)) == (1, [], 1)
     assert "ADDON_BASE_URL" in err[0]
     assert not os.path.exists(path)
+
+
+def listening_addresses(port):
+    """Local addresses of the sockets listening on ``port``, from /proc/net."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in fh.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.append(address)
+    return found
+
+
+def test_serve_listens_on_loopback_only_by_default(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADDON_")}
+    env.update(ADDON_BASE_URL="https://reports.example.test", ADDON_PORT=str(port),
+               ADDON_DB=str(tmp_path / "addon.db"))
+    proc = subprocess.Popen([sys.executable, addon.__file__, "serve"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while not listening_addresses(port) and time.monotonic() < deadline:
+            assert proc.poll() is None, "serve exited"
+            time.sleep(0.02)  # poll interval, bounded by the deadline
+        assert listening_addresses(port) == ["0100007F"]  # 127.0.0.1, nothing else
+    finally:
+        proc.terminate()
+        proc.wait(10)

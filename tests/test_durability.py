@@ -8,7 +8,6 @@ import os
 import random
 import resource
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from tests.conftest import (
     assert_error,
     context_token,
     db_snapshot,
+    free_port,
     install,
     request,
 )
@@ -36,13 +36,6 @@ SITE_KEY, SITE_SECRET = "durable-site", "d4" * 32
 CRASHES = 5
 FILE_LIMIT = 128 * 1024  # bytes any one file of the server may reach
 BIG = REPORT | {"description": "d" * 3000}
-
-
-def free_port():
-    """A loopback port that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ServeProcess:

@@ -30,6 +30,7 @@ from tests.conftest import (
     context_token,
     create,
     db_snapshot,
+    free_port,
     install,
     make_config,
     new_key,
@@ -504,12 +505,6 @@ def test_valid_fit_after_uninstall_reactivates_the_tenant(server):
 ####################################################################################
 # The demo under --host forge
 ####################################################################################
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url, headers=None):

@@ -5,7 +5,6 @@ import datetime
 import http.client
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from tests.conftest import (
     context_token,
     create,
     db_snapshot,
+    free_port,
     install,
     make_config,
     request,
@@ -266,12 +266,6 @@ def test_restore_refuses_a_bad_copy_and_leaves_the_database(
     before = live_files(live)
     assert_refused(*cli(capsys, live, "restore", str(copy)), str(copy), reason)
     assert_untouched(live, before)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(port):

@@ -3,7 +3,6 @@
 import contextlib
 import dataclasses
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -40,13 +41,6 @@ class Recorded:
     console_errors: list = dataclasses.field(default_factory=list)
     page_errors: list = dataclasses.field(default_factory=list)
     dialogs: list = dataclasses.field(default_factory=list)
-
-
-def _free_port():
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _healthy(url):
@@ -85,7 +79,7 @@ def _stop(process):
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The demo server's root URL, started once for the run."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("demo") / "server.log"
     command = [sys.executable, "addon.py", "demo", "--port", str(port),
                "--issues", str(DEMO_ISSUES), "--latency-ms", "0"]

@@ -4,7 +4,6 @@ import json
 import mimetypes
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import free_port
 from tests.e2e.test_browser import (
     POINTS,
     RPT,
@@ -67,13 +67,6 @@ OPEN_ISSUE_JS = """async () => {
 }"""
 
 
-def _free_port():
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_healthy(url, process, log_path):
     """Poll /healthz until the server answers; fail with its log if it never does."""
     deadline = time.monotonic() + START_SECONDS
@@ -91,7 +84,7 @@ def _wait_healthy(url, process, log_path):
 @pytest.fixture(scope="module")
 def forge_url(tmp_path_factory):
     """`python addon.py demo --host forge` on a free port, for this module."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("forge-demo") / "server.log"
     command = [sys.executable, "addon.py", "demo", "--host", "forge", "--port", str(port),
                "--issues", "2000", "--latency-ms", "0"]
