@@ -1321,10 +1321,12 @@ def cmd_backup(config, args):
 def cmd_restore(config, args):
     """Replace the database with a verified backup (the server must be stopped)."""
     path = config["addon.db"]
+    kept = f" (the previous file is kept as {path}.before-restore)" if os.path.exists(
+        path) else ""
     with server_lock(path):
         tenants, reports = restore_database(args.src, path)
     print(f"restored {tenants} tenants and {reports} reports from {args.src} into "
-          f"{path} (the previous file is kept as {path}.before-restore)")
+          f"{path}{kept}")
     return 0
 
 
