@@ -2,6 +2,7 @@
 // @ts-check
 import { visibleLines } from './lines.js';
 import { computeReport, fieldValue, groupKeys, reportFields } from './report.js';
+import { nextSort, sortedConfig } from './sorting.js';
 
 /** Groups start collapsed above this many issues, so a big report opens as an overview. */
 export const COLLAPSE_ABOVE = 500;
@@ -12,9 +13,9 @@ export const COLLAPSE_ABOVE = 500;
  *   reportId: string, jql: string, loadedFields: Set<string>, fields: Map<string, any>,
  *   issues: any[], note: string, config: Report, result: any, expandAll: boolean,
  *   toggled: Set<string>, lines: import('./lines.js').Lines|null,
- *   options: Map<string, Map<string, string>>,
+ *   options: Map<string, Map<string, string>>, sort: import('./sorting.js').ViewSort|null,
  * }} Held  lines: the table's visible lines, flattened again after expanding or collapsing;
- *   options: valueOptions by field id
+ *   options: valueOptions by field id; sort: the view's own sort by a column, over the saved one
  */
 
 /** @type {Held|null} */
@@ -28,7 +29,7 @@ export function hold({ report, fields, issues, note }) {
   held = {
     reportId: report.id, jql: report.jql, loadedFields: new Set(reportFields(report)), fields,
     issues, note: note ?? '', config: report, result: null, expandAll: true, toggled: new Set(),
-    lines: null, options: new Map(),
+    lines: null, options: new Map(), sort: null,
   };
   compute(held, report);
 }
@@ -52,10 +53,31 @@ export function reuse(report) {
  */
 function compute(data, report) {
   data.config = report;
-  data.result = computeReport(report, data.issues, data.fields, { locale: navigator.language });
+  data.sort = null;
+  run(data);
   data.expandAll = data.result.rows.length <= COLLAPSE_ABOVE;
   data.toggled.clear();
+}
+
+/**
+ * Compute the result from the issues in memory, in the view's order.
+ * @param {Held} data
+ */
+function run(data) {
+  data.result = computeReport(sortedConfig(data.config, data.sort), data.issues, data.fields,
+    { locale: navigator.language });
   data.lines = null;
+}
+
+/**
+ * Sort the view by a column as one more click on its header asks (no reload, nothing saved);
+ * groups keep their order and their expanded state, their rows are sorted.
+ * @param {string} field
+ */
+export function sortBy(field) {
+  if (!held) return;
+  held.sort = nextSort(held.sort, field);
+  run(held);
 }
 
 /** The open report's data, or null. */

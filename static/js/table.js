@@ -5,6 +5,7 @@ import {
   statusLozenge,
 } from './cells.js';
 import { button, h } from './dom.js';
+import { markSorted, sortHeader } from './heads.js';
 import { lineAt } from './lines.js';
 import * as state from './state.js';
 import { virtualBody } from './virtual.js';
@@ -32,7 +33,7 @@ export function renderTable(host) {
   /** @type {TableContext} */
   const context = { host, columns, span: columns.length + 1, tbody, body: null };
   const table = h('table', { className: 'report-table', 'data-testid': 'report-table',
-    style: `min-width: ${120 * context.span}px` }, tableHead(columns), tbody,
+    style: `min-width: ${120 * context.span}px` }, tableHead(context), tbody,
   grandTotal(context, data));
   const wrap = h('div', { className: 'table-wrap', role: 'region', tabindex: '0',
     'aria-label': 'Report rows', 'data-testid': 'table-scroll' }, table);
@@ -53,11 +54,29 @@ function showLines(context, count) {
   table?.tFoot?.rows[0]?.setAttribute('aria-rowindex', String(count + 2));
 }
 
-/** @param {any[]} columns */
-function tableHead(columns) {
-  return h('thead', null, h('tr', { 'aria-rowindex': 1 },
-    h('th', { scope: 'col', className: 'key-col' }, 'Key'),
-    columns.map((field) => h('th', { scope: 'col', className: numClass(field) }, field.name))));
+/** @param {TableContext} context */
+function tableHead(context) {
+  const onSort = (/** @type {string} */ field) => sortTable(context, field);
+  const head = h('thead', null, h('tr', { 'aria-rowindex': 1 },
+    sortHeader({ id: 'key', name: 'Key' }, 'key-col', onSort),
+    context.columns.map((field) => sortHeader(field, numClass(field), onSort))));
+  markSorted(head, state.current()?.sort ?? null);
+  return head;
+}
+
+/**
+ * Sort the view by a column from the issues in memory and show it from its first line; the
+ * header's button keeps the focus.
+ * @param {TableContext} context
+ * @param {string} field
+ */
+function sortTable(context, field) {
+  state.sortBy(field);
+  const table = /** @type {HTMLTableElement|null} */ (context.tbody.parentElement);
+  if (table?.tHead) markSorted(table.tHead, state.current()?.sort ?? null);
+  const wrap = table?.parentElement;
+  if (wrap) wrap.scrollTop = 0;
+  showLines(context, state.lines()?.count ?? 0);
 }
 
 /**

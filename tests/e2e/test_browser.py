@@ -72,6 +72,14 @@ SCROLL_HEADERS_JS = """async () => {
   }
   return [...seen.values()];
 }"""
+# The first rendered rows' values in the column whose header sorts by `field`.
+COLUMN_CELLS_JS = """(field) => {
+  const wrap = document.querySelector('[data-testid="table-scroll"]');
+  const heads = [...wrap.querySelectorAll('thead th')];
+  const at = heads.findIndex((th) => th.querySelector(`[data-field="${field}"]`));
+  return [...wrap.querySelectorAll('[data-testid="issue-row"]')].slice(0, 15)
+    .map((row) => row.cells[at].textContent);
+}"""
 SAW_429_JS = "demoJira.log.some((entry) => entry.status === 429)"
 DEMO_USER_JS = """async () => {
   const data = await import(new URL('static/js/demo/data.js', location.href));
@@ -395,6 +403,30 @@ def test_csv_download_has_a_row_per_issue(page, base_url):
     assert len(rows) == count
     keys = sorted(issue["key"] for issue in dataset(page, "RPT"))
     assert sorted(row[1] for row in rows) == keys
+
+
+def test_header_click_sorts_the_view_in_memory(page, base_url, recorded):
+    open_app(page, base_url)
+    create_report(page, unique("Sortable"), RPT, columns=(POINTS,))
+    shown_count(page)
+    requests, jira = len(recorded.requests), page.evaluate("demoJira.log.length")
+    header = page.get_by_test_id("sort-by").and_(page.locator(f'[data-field="{POINTS}"]'))
+    cell = page.locator("thead th").filter(has=header)
+    seen = {}
+    for state in ("ascending", "descending"):
+        header.click()
+        expect(cell).to_have_attribute("aria-sort", state)
+        expect(header.locator(".sort-arrow")).not_to_be_empty()
+        texts = page.evaluate(COLUMN_CELLS_JS, POINTS)
+        seen[state] = [float(text) for text in texts if text]
+    assert len(seen["ascending"]) >= 10
+    assert seen["ascending"] == sorted(seen["ascending"])
+    assert seen["descending"] == sorted(seen["descending"], reverse=True)
+    assert seen["ascending"][0] < seen["descending"][0]
+    header.click()
+    expect(cell).not_to_have_attribute("aria-sort", re.compile(".*"))
+    assert len(recorded.requests) == requests
+    assert page.evaluate("demoJira.log.length") == jira
 
 
 def test_project_page_preselects_its_project(page, base_url):
