@@ -1,6 +1,8 @@
 // The Forge host adapter: the Host interface on @forge/bridge (Jira, our server, navigation).
 // @ts-check
 
+import { parseJson } from './json.js';
+
 /**
  * The parts of @forge/bridge the adapter uses.
  * @typedef {{
@@ -122,12 +124,3 @@ function projectContext(context) {
 /** @param {any} body */
 const jsonText = (body) => (typeof body === 'string' ? body : JSON.stringify(body));
 
-/** @param {string|null|undefined} text */
-function parseJson(text) {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}

@@ -1,6 +1,8 @@
 // The host adapter: the only module that knows Atlassian's AP (requests, context, navigation).
 // @ts-check
 
+import { parseJson } from './json.js';
+
 /**
  * @typedef {{status: number, ok: boolean, headers: {get(name: string): string|null},
  *   body: any}} HostResponse
@@ -79,16 +81,6 @@ function xhrResponse(xhr, text) {
     headers: { get: (name) => xhr?.getResponseHeader?.(name) ?? null },
     body: parseJson(text),
   };
-}
-
-/** @param {string|undefined|null} text */
-function parseJson(text) {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 /**
