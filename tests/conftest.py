@@ -7,8 +7,12 @@ import functools
 import http.client
 import http.server
 import json as jsonlib
+import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -236,6 +240,44 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def demo_server(folder, *args, start_seconds=30):
+    """`python addon.py demo --port <free> *args` as a user runs it; yields its URL.
+
+    Ready when /healthz answers (polled, never slept on); fails with the server's log
+    when it exits or never answers; interrupted at the end so it removes its folder.
+    """
+    port, log_path = free_port(), folder / "demo.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "addon.py", "demo", "--port", str(port), *args],
+            cwd=os.path.dirname(addon.__file__), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(port, process, log_path, start_seconds)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_healthy(port, process, log_path, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            with contextlib.closing(conn):
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+        time.sleep(0.05)  # poll interval, bounded by the deadline
+    pytest.fail(f"demo server did not answer /healthz:\n{log_path.read_text()}",
+                pytrace=False)
 
 
 def request(server, method, path, body=None, headers=None):

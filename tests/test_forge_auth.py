@@ -5,17 +5,13 @@ import contextlib
 import functools
 import http.server
 import json
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import jwt
 import pytest
@@ -30,14 +26,13 @@ from tests.conftest import (
     context_token,
     create,
     db_snapshot,
-    free_port,
+    demo_server,
     install,
     make_config,
     new_key,
     page,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 APP_UUID = str(uuid.uuid4())
 APP_ID = f"ari:cloud:ecosystem::app/{APP_UUID}"
 OTHER_APP = f"ari:cloud:ecosystem::app/{uuid.uuid4()}"
@@ -518,37 +513,11 @@ def get(url, headers=None):
             return err.code, json.loads(err.read())
 
 
-def wait_healthy(url, process, log):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        with contextlib.suppress(OSError):
-            if get(f"{url}/healthz")[0] == 200:
-                return
-        time.sleep(0.05)
-    pytest.fail(f"demo not healthy in 30 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def forge_demo(tmp_path_factory):
     """`python addon.py demo --host forge` on a free port, for this module."""
-    port, log = free_port(), tmp_path_factory.mktemp("forge-demo") / "demo.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "addon.py", "demo", "--host", "forge",
-             "--port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
+    with demo_server(tmp_path_factory.mktemp("forge-demo"), "--host", "forge") as url:
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_demo_fit_lists_the_seeded_reports(forge_demo):

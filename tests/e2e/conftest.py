@@ -2,21 +2,13 @@
 
 import contextlib
 import dataclasses
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import free_port
+from tests.conftest import demo_server
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,9 +19,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_ISSUES = 2000
-START_SECONDS = 30
-POLL_SECONDS = 0.05
-STOP_SECONDS = 10
 TIMEOUT_MS = 15_000
 
 
@@ -43,55 +32,12 @@ class Recorded:
     dialogs: list = dataclasses.field(default_factory=list)
 
 
-def _healthy(url):
-    """Whether the server answers /healthz with 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def _wait_healthy(base_url, process, log_path):
-    """Poll /healthz until it answers or the deadline passes; else fail with the log."""
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = log_path.read_text()
-            pytest.fail(f"demo server exited early:\n{log}", pytrace=False)
-        if _healthy(f"{base_url}/healthz"):
-            return
-        time.sleep(POLL_SECONDS)
-    pytest.fail(f"demo server not healthy in {START_SECONDS}s:\n{log_path.read_text()}",
-                pytrace=False)
-
-
-def _stop(process):
-    """Interrupt the server (it cleans its demo folder up), killing it if it lingers."""
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """The demo server's root URL, started once for the run."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("demo") / "server.log"
-    command = [sys.executable, "addon.py", "demo", "--port", str(port),
-               "--issues", str(DEMO_ISSUES), "--latency-ms", "0"]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log_path)
+    with demo_server(tmp_path_factory.mktemp("demo"), "--issues", str(DEMO_ISSUES),
+                     "--latency-ms", "0") as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="session")

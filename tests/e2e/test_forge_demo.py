@@ -3,19 +3,12 @@
 import json
 import mimetypes
 import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import free_port
+from tests.conftest import demo_server
 from tests.e2e.test_browser import (
     POINTS,
     RPT,
@@ -32,8 +25,6 @@ from tests.forge_build import RESOURCE, build_forge
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-START_SECONDS = 30
 SITE = "https://demo.atlassian.net"
 ROUTER_LOG_JS = "forgeBridge.router.log"
 # The built resource, served at a made-up origin under a CSP like Forge's default.
@@ -67,40 +58,12 @@ OPEN_ISSUE_JS = """async () => {
 }"""
 
 
-def _wait_healthy(url, process, log_path):
-    """Poll /healthz until the server answers; fail with its log if it never does."""
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"forge demo server did not start:\n{log_path.read_text()}", pytrace=False)
-
-
 @pytest.fixture(scope="module")
 def forge_url(tmp_path_factory):
     """`python addon.py demo --host forge` on a free port, for this module."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("forge-demo") / "server.log"
-    command = [sys.executable, "addon.py", "demo", "--host", "forge", "--port", str(port),
-               "--issues", "2000", "--latency-ms", "0"]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log_path)
+    with demo_server(tmp_path_factory.mktemp("forge-demo"), "--host", "forge",
+                     "--issues", "2000", "--latency-ms", "0") as url:
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
