@@ -113,18 +113,28 @@ class KeyServer:
         return Handler
 
 
+@contextlib.contextmanager
+def serving(keys, poll_interval=0.5):
+    """Run a loopback key server (``.httpd``, ``.release``) in a thread until exit."""
+    thread = threading.Thread(target=keys.httpd.serve_forever, args=(poll_interval,),
+                              daemon=True)
+    thread.start()
+    try:
+        yield keys
+    finally:
+        keys.release.set()
+        keys.httpd.shutdown()
+        keys.httpd.server_close()
+        thread.join(10)
+
+
 @pytest.fixture(scope="session")
 def install_keys():
     """The loopback key server, shared by the whole run."""
     keys = KeyServer()
     keys.publish(KID)
-    thread = threading.Thread(target=keys.httpd.serve_forever, daemon=True)
-    thread.start()
-    yield keys
-    keys.release.set()
-    keys.httpd.shutdown()
-    keys.httpd.server_close()
-    thread.join(10)
+    with serving(keys):
+        yield keys
 
 
 ####################################################################################

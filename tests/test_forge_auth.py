@@ -31,6 +31,7 @@ from tests.conftest import (
     make_config,
     new_key,
     page,
+    serving,
 )
 
 APP_UUID = str(uuid.uuid4())
@@ -139,15 +140,8 @@ MODES = {"stalls": stall, "trickles": trickle, "not HTTP": garbage}
 @pytest.fixture
 def jwks():
     """A loopback JWKS publishing KID, per test."""
-    keys = Jwks()
-    thread = threading.Thread(target=keys.httpd.serve_forever, args=(0.05,),
-                              daemon=True)
-    thread.start()
-    yield keys
-    keys.release.set()
-    keys.httpd.shutdown()
-    keys.httpd.server_close()
-    thread.join(10)
+    with serving(Jwks(), poll_interval=0.05) as keys:
+        yield keys
 
 
 @pytest.fixture
