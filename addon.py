@@ -17,30 +17,28 @@ Demo: python addon.py demo            (no Jira site needed)
 | ADDON_TENANT_HOSTS     | .atlassian.net,.jira.com,.jira-dev.com | allowed tenant host suffixes |
 | ADDON_FORGE_APP_ID     | (unset: no Forge tokens accepted)  | the Forge app's ARI (aud)      |
 | ADDON_FORGE_JWKS_URL   | Atlassian's Forge JWKS             | Forge token signing keys       |
+| ADDON_CONTACT          | (unset: serve warns)               | email or https URL on /privacy |
+| ADDON_VENDOR_NAME      | JQL Reports                        | the descriptor's vendor name   |
 """
 
 import argparse
 import contextlib
 import dataclasses
 import datetime
+import errno
 import fcntl
+import html
 import json
 import os
 import re
-import secrets
-import shutil
 import sqlite3
 import sys
-import tempfile
 import threading
-import time
 import urllib.parse
 import uuid
 
 import bottle
-import jwt
 import waitress
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import auth
 
@@ -76,7 +74,12 @@ SETTINGS = (
             "allowed host suffixes of a tenant's baseUrl"),
     Setting("forge_app_id", "ADDON_FORGE_APP_ID", None, "Forge app ARI; unset: no Forge"),
     Setting("forge_jwks_url", "ADDON_FORGE_JWKS_URL", auth.FORGE_JWKS_URL, "Forge signing keys"),
+    Setting("contact", "ADDON_CONTACT", None,
+            "email address or https URL for export, removal and security requests"),
+    Setting("vendor_name", "ADDON_VENDOR_NAME", "JQL Reports", "vendor name Jira shows"),
 )
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 def load_config(environ):
     """Return the settings as an ``addon.*`` config dict, read from ``environ``."""
@@ -91,6 +94,26 @@ def load_config(environ):
 
 def _base_url(config):
     return (config.get("addon.base_url") or "").rstrip("/")
+
+
+def base_url_problem(url):
+    """Why ``url`` cannot be the public base URL, or None when it can."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return None  # local testing: nothing leaves the machine
+    return (f"ADDON_BASE_URL {url} is not an https URL: Jira sends its tokens and "
+            "shared secrets there, so it must be https (plain http is accepted only "
+            "for 127.0.0.1, localhost and ::1, in local testing).")
+
+
+def contact_kind(value):
+    """'email' or 'url' for a valid ADDON_CONTACT, else None."""
+    if EMAIL.match(value or ""):
+        return "email"
+    parts = urllib.parse.urlsplit(value or "")
+    return "url" if parts.scheme == "https" and parts.hostname else None
 
 
 def _tenant_hosts(config):
@@ -526,6 +549,9 @@ class ValidationError(bottle.HTTPError):
 # HTTP plumbing
 ####################################################################################
 
+# Atlassian's security requirements for cloud apps ask for both words on every answer
+# that is not a static file; their requirements tester checks for both.
+NO_CACHE = "no-cache, no-store"
 # Only Jira may frame our pages (plus a tenant's own custom domain, added per page).
 FRAME_ANCESTORS = "https://*.atlassian.net https://*.jira.com"
 PAGE_CSP = (
@@ -718,10 +744,9 @@ def security_headers(resp):
     config = bottle.request.app.config if "bottle.app" in bottle.request.environ else {}
     if _base_url(config).startswith("https://"):
         resp.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Pages and static files set their own; everything else is JSON never to cache
-    # or frame.
+    # Static files set their own; pages and JSON are never cached or framed.
     if "Cache-Control" not in resp.headers:
-        resp.set_header("Cache-Control", "no-store")
+        resp.set_header("Cache-Control", NO_CACHE)
     if "Content-Security-Policy" not in resp.headers:
         resp.set_header("Content-Security-Policy", "frame-ancestors 'none'")
 
@@ -757,7 +782,7 @@ def page_response(filename, ancestors=FRAME_ANCESTORS, swap=None):
         html = html.replace(*swap)
     resp = bottle.HTTPResponse(html)
     resp.content_type = "text/html; charset=utf-8"
-    resp.set_header("Cache-Control", "no-store")
+    resp.set_header("Cache-Control", NO_CACHE)
     resp.set_header("Content-Security-Policy", PAGE_CSP.format(ancestors=ancestors))
     return resp
 
@@ -919,113 +944,59 @@ def reports_page(tenant):
 
 
 def privacy_page():
-    """How JQL Reports handles data, in plain words."""
-    return page_response("privacy.html")
+    """How JQL Reports handles data, in plain words, with the operator's contact."""
+    contact = bottle.request.app.config.get("addon.contact")
+    return page_response("privacy.html", swap=("<!-- contact -->", contact_html(contact)))
+
+
+def contact_html(contact):
+    """The operator's contact as an escaped link, or a note that there is none."""
+    kind = contact_kind(contact)
+    if kind is None:
+        return ("<p>This server's operator has not published a contact address: ask "
+                "your Jira site administrator who runs it.</p>")
+    href = ("mailto:" if kind == "email" else "") + contact
+    return (f'<p>Contact for export and removal requests and for security reports: '
+            f'<a id="contact" href="{html.escape(href)}">{html.escape(contact)}</a></p>')
 
 
 def descriptor():
-    """The Connect descriptor with this deployment's baseUrl."""
+    """The Connect descriptor with this deployment's baseUrl and vendor."""
+    config = bottle.request.app.config
     with open(os.path.join(HERE, "atlassian-connect.json"), encoding="utf-8") as fh:
         template = fh.read()
-    base = json.dumps(_base_url(bottle.request.app.config))[1:-1]
-    return json_response(json.loads(template.replace("{{baseUrl}}", base)))
+    base = json.dumps(_base_url(config))[1:-1]
+    doc = json.loads(template.replace("{{baseUrl}}", base))
+    contact = config.get("addon.contact")
+    doc["vendor"] = {"name": config.get("addon.vendor_name") or doc["vendor"]["name"],
+                     "url": contact if contact_kind(contact) == "url"
+                     else doc["vendor"]["url"]}
+    return json_response(doc)
 
 
-def static_asset(path):
-    """Files under static/, no token needed (cached iframes replay old tokens)."""
-    resp = bottle.static_file(path, root=os.path.join(HERE, "static"))
+def static_file(path, root):
+    """A file under ``root``, revalidated on every use; 404 when there is none."""
+    resp = bottle.static_file(path, root=root)
     if resp.status_code >= 400:
         bottle.abort(404, "Not found.")
     resp.set_header("Cache-Control", "no-cache")
     return resp
 
 
+def static_asset(path):
+    """Files under static/, no token needed (cached iframes replay old tokens).
+
+    The demo's stand-ins of Atlassian's scripts are never served by the product.
+    """
+    if os.path.normpath(path).split(os.sep)[:2] == ["js", "demo"]:
+        bottle.abort(404, "Not found.")
+    return static_file(path, os.path.join(HERE, "static"))
+
+
 def healthz(db):
     """200 when the database answers."""
     db.execute("SELECT 1").fetchone()
     return json_response({"status": "ok"})
-
-
-####################################################################################
-# Demo (only under `python addon.py demo`)
-####################################################################################
-
-DEMO_CLIENT_KEY = "jql-reports-demo"
-DEMO_ACCOUNT = "5b10a2844c20165700ede21g"
-ALL_JS = '<script src="https://connect-cdn.atl-paas.net/all.js" data-options="sizeToParent:true"></script>'
-DEMO_JS = {
-    "connect": '<script type="module" src="static/js/demo/ap.js"></script>',
-    "forge": '<script type="module" src="static/js/demo/forge.js"></script>',
-}
-DEMO_FORGE_APP = "ari:cloud:ecosystem::app/00000000-0000-4000-8000-00000000d3e0"
-DEMO_FORGE_ENV = "00000000-0000-4000-8000-0000000000e1"
-DEMO_FORGE_TENANT = f"forge:demo-cloud:{DEMO_FORGE_ENV}"
-DEMO_FORGE_INSTALL = "ari:cloud:ecosystem::installation/00000000-0000-4000-8000-0000000000a1"
-DEMO_FORGE_KID = "demo-forge-key"
-
-DEMO_REPORTS = os.path.join(HERE, "static", "js", "demo", "reports.json")
-
-
-def demo_page():
-    """The production client with the offline Jira stand-in instead of all.js."""
-    host = bottle.request.app.config["addon.demo"]["host"]
-    return page_response("index.html", swap=(ALL_JS, DEMO_JS[host]))
-
-
-def demo_config():
-    """Settings of the in-browser fake Jira."""
-    return json_response(bottle.request.app.config["addon.demo"])
-
-
-def demo_token(db):
-    """A context token for the demo tenant, as AP.context.getToken() gives one."""
-    row = select_tenant(db, DEMO_CLIENT_KEY)
-    if row is None:
-        bottle.abort(404, "This demo runs as a Forge app: its tokens come from /demo/fit.")
-    secret = row["shared_secret"]
-    now = int(time.time())
-    claims = {"iss": DEMO_CLIENT_KEY, "sub": DEMO_ACCOUNT, "iat": now,
-              "exp": now + 900, "qsh": "context-qsh"}
-    return json_response({"token": jwt.encode(claims, secret, algorithm="HS256")})
-
-
-def demo_fit():
-    """A Forge Invocation Token for the demo site, as Forge sends one to a remote."""
-    now = int(time.time())
-    claims = {
-        "iss": "forge/invocation-token", "aud": DEMO_FORGE_APP, "iat": now, "nbf": now,
-        "exp": now + 60, "principal": DEMO_ACCOUNT,
-        "app": {"id": DEMO_FORGE_APP, "installationId": DEMO_FORGE_INSTALL,
-                "environment": {"type": "DEVELOPMENT", "id": DEMO_FORGE_ENV}},
-        "context": {"cloudId": "demo-cloud", "siteUrl": "https://demo.atlassian.net"},
-    }
-    key = bottle.request.app.config["addon.demo_forge_key"]
-    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": DEMO_FORGE_KID})
-    return json_response({"token": token})
-
-
-def seed_demo(db, host):
-    """Create the demo tenant and a few example reports."""
-    with write(db):
-        if host == "forge":
-            client_key = DEMO_FORGE_TENANT
-            upsert_forge_tenant(db, client_key, "https://demo.atlassian.net")
-        else:
-            client_key = DEMO_CLIENT_KEY
-            upsert_tenant(db, client_key, secrets.token_hex(32),
-                          "https://demo.atlassian.net", None, "jira")
-        if not select_reports(db, client_key):
-            with open(DEMO_REPORTS, encoding="utf-8") as fh:
-                for report in validate_export(json.load(fh)):
-                    insert_report(db, client_key, report, DEMO_ACCOUNT)
-
-
-def demo_forge_config():
-    """Settings that make the demo server trust its own stand-in Forge keys."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return {"addon.forge_app_id": DEMO_FORGE_APP, "addon.forge_jwks_url": None,
-            "addon.forge_keys": {DEMO_FORGE_KID: key.public_key()},
-            "addon.demo_forge_key": key}
 
 
 ####################################################################################
@@ -1052,17 +1023,14 @@ ROUTES = (
     ("GET", "/healthz", healthz, None),
     ("POST", "/forge/uninstalled", on_forge_uninstalled, "forge"),
 )
-DEMO_ROUTES = (
-    ("GET", "/demo", demo_page, None),
-    ("GET", "/demo/config", demo_config, None),
-    ("GET", "/demo/token", demo_token, None),
-)
-FORGE_DEMO_ROUTES = (("GET", "/demo/fit", demo_fit, None),)
 ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 500, 503)
 
 
-def make_app(config):
-    """Build the Bottle app for a config dict (see load_config)."""
+def make_app(config, first_routes=()):
+    """Build the Bottle app for a config dict (see load_config).
+
+    ``first_routes`` (the demo's) are matched before the product's own.
+    """
     app = bottle.Bottle()
     app.config.update(config)
     migrate_file(config["addon.db"])
@@ -1080,9 +1048,7 @@ def make_app(config):
     app.add_hook("after_request", lambda: security_headers(bottle.response))
     for status in ERROR_STATUSES:
         app.error(status)(json_error)
-    routes = ROUTES + (DEMO_ROUTES if config.get("addon.demo") else ()) + (
-        FORGE_DEMO_ROUTES if config.get("addon.demo_forge_key") else ())
-    for method, path, handler, kind in routes:
+    for method, path, handler, kind in first_routes + ROUTES:
         app.route(path, method, handler, auth=kind)
     return app
 
@@ -1096,15 +1062,23 @@ def migrate_file(path):
         db.close()
 
 
-def run_server(app, config):
-    """Serve the app with waitress until interrupted."""
-    prefix = urllib.parse.urlsplit(_base_url(config)).path
+def run_server(app, config, banner):
+    """Listen, print ``banner``, then serve the app with waitress until interrupted."""
+    host, port = config["addon.host"], config["addon.port"]
     try:
-        waitress.serve(
-            app, host=config["addon.host"], port=config["addon.port"],
-            threads=config["addon.threads"], url_prefix=prefix,
-            max_request_body_size=1024 * 1024, ident="jql-reports",
-        )
+        server = waitress.create_server(
+            app, host=host, port=port, threads=config["addon.threads"],
+            url_prefix=urllib.parse.urlsplit(_base_url(config)).path,
+            max_request_body_size=1024 * 1024, ident="jql-reports")
+    except OSError as err:
+        app.config["addon.pool"].close()
+        if err.errno == errno.EADDRINUSE:
+            raise OSError(f"port {port} on {host} is already in use; stop what uses "
+                          "it or choose another with --port") from err
+        raise
+    print(banner, flush=True)
+    try:
+        server.run()
     finally:
         app.config["addon.pool"].close()
 
@@ -1248,31 +1222,27 @@ def cmd_serve(config, args):
     """Serve the add-on (waitress, behind a TLS proxy)."""
     if not _base_url(config):
         return fail("ADDON_BASE_URL is not set: give the public https URL Jira calls.")
+    if base_url_problem(_base_url(config)):
+        return fail(base_url_problem(_base_url(config)))
+    contact = config.get("addon.contact")
+    if contact and not contact_kind(contact):
+        return fail(f"ADDON_CONTACT {contact!r} is neither an email address nor an "
+                    "https URL.")
+    if not contact:
+        print("warning: ADDON_CONTACT is not set, so /privacy names no address for "
+              "export, removal and security requests", file=sys.stderr, flush=True)
     with server_lock(config["addon.db"]):
         app = make_app(config)
-        print(f"JQL Reports serving {_base_url(config)} on "
-              f"http://{config['addon.host']}:{config['addon.port']}", flush=True)
-        run_server(app, config)
+        run_server(app, config, f"JQL Reports serving {_base_url(config)} on "
+                   f"http://{config['addon.host']}:{config['addon.port']}")
     return 0
 
 
 def cmd_demo(config, args):
-    """Run the offline demo: a demo tenant, example reports, an in-browser Jira."""
-    folder = tempfile.mkdtemp(prefix="jql-reports-demo-")
-    config.update({"addon.db": os.path.join(folder, "demo.db"), "addon.host": "127.0.0.1",
-                   "addon.base_url": f"http://127.0.0.1:{config['addon.port']}",
-                   "addon.demo": {"issues": args.issues, "latencyMs": args.latency_ms,
-                                  "seed": 1, "host": args.host}})
-    if args.host == "forge":
-        config.update(demo_forge_config())
-    app = make_app(config)
-    seed_demo(app.config["addon.pool"].get(), args.host)
-    print(f"JQL Reports demo: open http://127.0.0.1:{config['addon.port']}/demo", flush=True)
-    try:
-        run_server(app, config)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return 0
+    """Run the offline demo: a demo site, example reports, an in-browser Jira."""
+    import demo  # here only: `serve` never loads the demo
+
+    return demo.run(config, args)
 
 
 def cmd_init_db(config, args):
@@ -1448,36 +1418,47 @@ COMMANDS = {
 def build_parser(config):
     """The argparse parser; defaults come from the environment."""
     parser = argparse.ArgumentParser(prog="addon.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=config["addon.db"], help="the SQLite file")
+    parser.add_argument("--db", default=config["addon.db"],
+                        help="the SQLite file (ADDON_DB; default %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     for p in (serve, demo):
-        p.add_argument("--port", type=int, default=config["addon.port"])
-        p.add_argument("--threads", type=int, default=config["addon.threads"])
-    serve.add_argument("--host", default=config["addon.host"])
-    serve.add_argument("--base-url", default=config["addon.base_url"])
-    demo.add_argument("--issues", type=int, default=5000, help="issues in the fake Jira")
-    demo.add_argument("--latency-ms", type=int, default=100, help="fake Jira latency")
+        p.add_argument("--port", type=int, default=config["addon.port"],
+                       help="port to listen on (ADDON_PORT; default %(default)s)")
+        p.add_argument("--threads", type=int, default=config["addon.threads"],
+                       help="waitress worker threads (ADDON_THREADS; default %(default)s)")
+    serve.add_argument("--host", default=config["addon.host"],
+                       help="address to listen on (ADDON_HOST; default %(default)s)")
+    serve.add_argument("--base-url", default=config["addon.base_url"],
+                       help="the public https URL Jira calls (ADDON_BASE_URL)")
+    demo.add_argument("--issues", type=int, default=5000,
+                      help="issues in the fake Jira (default %(default)s)")
+    demo.add_argument("--latency-ms", type=int, default=100,
+                      help="the fake Jira's delay per request (default %(default)s)")
     demo.add_argument("--host", choices=("connect", "forge"), default="connect",
-                      help="which Jira host the page stands in for")
+                      help="which Jira host the page stands in for (default %(default)s)")
     sub.add_parser("init-db", help=cmd_init_db.__doc__)
     tenants = sub.add_parser("tenants", help=cmd_tenants.__doc__)
-    tenants.add_argument("--uninstalled-before", type=int, metavar="DAYS")
-    tenants.add_argument("--purge", action="store_true")
-    sub.add_parser("backup", help=cmd_backup.__doc__).add_argument("dest")
-    sub.add_parser("restore", help=cmd_restore.__doc__).add_argument("src")
+    tenants.add_argument("--uninstalled-before", type=int, metavar="DAYS",
+                         help="only sites uninstalled more than DAYS days ago")
+    tenants.add_argument("--purge", action="store_true",
+                         help="remove those sites (with --uninstalled-before and --yes)")
+    sub.add_parser("backup", help=cmd_backup.__doc__).add_argument(
+        "dest", help="the new file to write (must not exist)")
+    sub.add_parser("restore", help=cmd_restore.__doc__).add_argument(
+        "src", help="the backup file to restore")
     export = sub.add_parser("export", help=cmd_export.__doc__)
-    export.add_argument("--out")
+    export.add_argument("--out", help="file to write (default: standard output)")
     imports = sub.add_parser("import", help=cmd_import.__doc__)
-    imports.add_argument("file")
+    imports.add_argument("file", help="an export document")
     purge = sub.add_parser("purge", help=cmd_purge.__doc__)
     for p in (tenants, purge):
         p.add_argument("--backups", metavar="DIR", help="also purge the copies there")
-    for p in (export, imports, purge):
-        p.add_argument("--client-key", required=True)
-    for p in (tenants, purge):
         p.add_argument("--yes", action="store_true", help="really delete")
+    for p in (export, imports, purge):
+        p.add_argument("--client-key", required=True,
+                       help="the site's client key (see `tenants`)")
     return parser
 
 
@@ -1495,4 +1476,5 @@ def main(argv=None, environ=None):
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("addon", sys.modules[__name__])  # demo.py imports it by name
     sys.exit(main())

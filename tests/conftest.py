@@ -174,8 +174,8 @@ def start_server():
     """Start real waitress servers for configs; all are stopped at teardown."""
     running = []
 
-    def start(config):
-        app = addon.make_app(config)
+    def start(config, make_app=addon.make_app):
+        app = make_app(config)
         prefix = urllib.parse.urlsplit(config["addon.base_url"]).path.rstrip("/")
         srv = waitress.create_server(
             app, host="127.0.0.1", port=0, threads=4, url_prefix=prefix,

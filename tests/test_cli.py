@@ -1,8 +1,12 @@
 """The command line: init-db, tenants, serve's refusal without a base URL, and serve
 listening on loopback only."""
 
+import argparse
 import contextlib
+import http.client
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -99,3 +103,103 @@ def test_serve_listens_on_loopback_only_by_default(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.mark.parametrize("url", ["http://reports.example.com", "ftp://reports.example.com",
+                                 "reports.example.com", "http://10.0.0.5:8080"])
+def test_serve_refuses_a_base_url_that_is_not_https(tmp_path, capsys, url):
+    path = tmp_path / "serve.db"
+    status, out, err = run(capsys, "--db", str(path), "serve",
+                           environ={"ADDON_BASE_URL": url})
+    assert (status, out, len(err)) == (1, [], 1)
+    assert "not an https URL" in err[0] and "127.0.0.1" in err[0]
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("url", ["https://reports.example.com", "http://127.0.0.1:8080",
+                                 "http://localhost:8080/jql", "http://[::1]:8080"])
+def test_https_and_loopback_base_urls_are_accepted(url):
+    assert addon.base_url_problem(url) is None
+
+
+def test_serve_refuses_a_contact_that_is_neither_email_nor_https(tmp_path, capsys):
+    environ = {"ADDON_BASE_URL": "https://reports.example.test",
+               "ADDON_CONTACT": "http://security.example.test"}
+    status, out, err = run(capsys, "--db", str(tmp_path / "s.db"), "serve",
+                           environ=environ)
+    assert (status, out, len(err)) == (1, [], 1) and "ADDON_CONTACT" in err[0]
+
+
+def start_cli(tmp_path, *argv, **env):
+    """`python addon.py *argv` with only the given ADDON_ settings (and TMPDIR)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ADDON_")}
+    environ.update(env, TMPDIR=str(tmp_path))
+    return subprocess.Popen([sys.executable, addon.__file__, *argv], env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def stopped(proc, sig=signal.SIGTERM):
+    """Stop a started command; returns (exit status, the rest of stdout, stderr)."""
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=15)
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize("contact, warned", [(None, True), ("security@example.test", False)])
+def test_serve_warns_at_start_when_no_contact_is_set(tmp_path, contact, warned):
+    env = dict(ADDON_BASE_URL="https://reports.example.test", ADDON_PORT=str(free_port()),
+               ADDON_DB=str(tmp_path / "addon.db"))
+    proc = start_cli(tmp_path, "serve", **env, **({"ADDON_CONTACT": contact} if contact
+                                                    else {}))
+    assert proc.stdout.readline().startswith("JQL Reports serving")  # listening
+    err = stopped(proc)[2]
+    assert ("warning: ADDON_CONTACT is not set" in err) is warned
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_taken_port_is_named_before_any_url_is_printed(tmp_path, command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = start_cli(tmp_path, command, "--port", str(port),
+                         ADDON_BASE_URL="https://reports.example.test",
+                         ADDON_DB=str(tmp_path / "addon.db"))
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1 and "http" not in out
+    assert f"port {port} on 127.0.0.1 is already in use" in err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_demo_redirects_home_and_removes_its_folder_when_stopped(tmp_path, sig):
+    port = free_port()
+    proc = start_cli(tmp_path, "demo", "--port", str(port), "--issues", "10")
+    assert proc.stdout.readline().strip() == (
+        f"JQL Reports demo: open http://127.0.0.1:{port}/demo")
+    (folder,) = tmp_path.iterdir()
+    assert (folder / "demo.db").exists()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    with contextlib.closing(conn):
+        conn.request("GET", "/")
+        resp = conn.getresponse()
+        assert (resp.status, resp.headers["Location"]) == (
+            302, f"http://127.0.0.1:{port}/demo")
+    assert stopped(proc, sig)[0] == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_flag_has_help_text():
+    parser = addon.build_parser(addon.load_config({}))
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for command in [parser, *sub.choices.values()]:
+        for action in command._actions:
+            if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                assert action.help, (command.prog, action.dest)
+
+
+def test_serve_never_imports_the_demo(tmp_path):
+    code = ("import sys, addon; addon.make_app({'addon.db': sys.argv[1]}); "
+            "sys.exit('demo' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.db")],
+                          cwd=os.path.dirname(addon.__file__), timeout=60)
+    assert done.returncode == 0

@@ -72,3 +72,50 @@ def test_every_named_url_is_routed(server, method, path):
     resp = request(server, method, path)
     assert resp.status not in (404, 405), (method, path, resp.status)
     assert resp.status < 500
+
+
+@pytest.mark.parametrize("contact, url", [
+    ("https://acme.example/security", "https://acme.example/security"),
+    ("security@acme.example", BASE_URL + "/privacy"),
+    (None, BASE_URL + "/privacy"),
+])
+def test_descriptor_names_the_operator_as_vendor(tmp_path, start_server, install_keys,
+                                                 contact, url):
+    config = make_config(tmp_path, install_keys.url, contact=contact,
+                         vendor_name="Acme IT")
+    doc = served(start_server(config)).json()
+    assert doc["vendor"] == {"name": "Acme IT", "url": url}
+
+
+@pytest.mark.parametrize("contact, link", [
+    ("security@acme.example", 'href="mailto:security@acme.example"'),
+    ("https://acme.example/security?a=1&b=<2>",
+     'href="https://acme.example/security?a=1&amp;b=&lt;2&gt;"'),
+])
+def test_privacy_page_names_the_operators_contact_as_text(tmp_path, start_server,
+                                                          install_keys, contact, link):
+    server = start_server(make_config(tmp_path, install_keys.url, contact=contact))
+    body = request(server, "GET", "/privacy").body.decode()
+    assert link in body and "<2>" not in body
+    assert "export and removal requests and for security reports" in body
+
+
+def test_privacy_page_says_when_no_contact_is_published(server):
+    body = request(server, "GET", "/privacy").body.decode()
+    assert "has not published a contact address" in body and "mailto:" not in body
+
+
+@pytest.mark.parametrize("path", ["/demo", "/demo/token", "/demo/fit", "/demo/config",
+                                  "/static/js/demo/ap.js", "/static/js/demo/forge.js",
+                                  "/static/js/demo/fake-jira.js",
+                                  "/static/js/./demo/ap.js", "/static/js/x/../demo/ap.js",
+                                  "/static/js/demo/reports.json"])
+def test_the_product_serves_no_demo_stand_in(server, path):
+    assert request(server, "GET", path).status == 404
+
+
+@pytest.mark.parametrize("name", sorted(
+    n for n in os.listdir(os.path.join(os.path.dirname(TEMPLATE), "static", "js"))
+    if n.endswith(".js")))
+def test_the_product_serves_its_page_modules(server, name):
+    assert request(server, "GET", f"/static/js/{name}").status == 200

@@ -17,6 +17,7 @@ import jwt
 import pytest
 
 import addon
+import demo
 from tests.conftest import (
     REPORT,
     SECRET_A,
@@ -477,7 +478,7 @@ def test_pre_uninstall_answers_carry_the_security_headers(server):
     for resp in (pre_uninstall(server, fit()), pre_uninstall(server, "not-a-token")):
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert resp.headers["Referrer-Policy"] == "no-referrer"
-        assert resp.headers["Cache-Control"] == "no-store"
+        assert resp.headers["Cache-Control"] == "no-cache, no-store"
         assert "max-age=31536000" in resp.headers["Strict-Transport-Security"]
 
 
@@ -520,7 +521,7 @@ def test_demo_fit_lists_the_seeded_reports(forge_demo):
     status, listed = get(f"{forge_demo}/api/reports",
                          {"Authorization": f"Bearer {body['token']}"})
     assert status == 200
-    with open(addon.DEMO_REPORTS, encoding="utf-8") as fh:
+    with open(demo.REPORTS, encoding="utf-8") as fh:
         seeded = json.load(fh)["reports"]
     assert sorted(r["name"] for r in listed["reports"]) == sorted(
         r["name"] for r in seeded)

@@ -24,6 +24,7 @@ import waitress
 from hypothesis import HealthCheck, given, settings
 
 import addon
+import demo
 from tests.conftest import (
     BASE_URL,
     KID,
@@ -468,16 +469,19 @@ def test_http_base_url_sends_no_hsts(start_server, tmp_path, install_keys):
         assert_security_headers(resp, hsts=False)
 
 
-@pytest.mark.parametrize("method, path", [r[:2] for r in addon.DEMO_ROUTES],
-                         ids=[f"{r[0]} {r[1]}" for r in addon.DEMO_ROUTES])
+@pytest.mark.parametrize("method, path", [r[:2] for r in demo.ROUTES],
+                         ids=[f"{r[0]} {r[1]}" for r in demo.ROUTES])
 def test_demo_routes_send_security_headers(start_server, tmp_path, install_keys,
                                            method, path):
-    demo = {"issues": 10, "latencyMs": 0, "seed": 1, "host": "connect"}
-    server = start_server(make_config(tmp_path, install_keys.url,
-                                      base_url="http://127.0.0.1:9", demo=demo))
-    addon.seed_demo(server.app.config["addon.pool"].get(), "connect")
+    fake_jira = {"issues": 10, "latencyMs": 0, "seed": 1, "host": "connect"}
+    config = make_config(tmp_path, install_keys.url, base_url="http://127.0.0.1:9",
+                         demo=fake_jira)
+    server = start_server(config, demo.make_app)
+    demo.seed(server.app.config["addon.pool"].get(), "connect")
+    path = path.replace("<path:path>", "ap.js")
     served, wrong_method = request(server, method, path), request(server, "PATCH", path)
-    assert served.status == 200 and wrong_method.status == 405
+    expected = {"/": 302, "/demo/fit": 404}.get(path, 200)  # a Connect demo has no FIT
+    assert served.status == expected and wrong_method.status == 405
     for resp in (served, wrong_method):
         assert_security_headers(resp, hsts=False)
 
