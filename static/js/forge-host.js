@@ -7,7 +7,8 @@ import { parseJson } from './json.js';
  * The parts of @forge/bridge the adapter uses.
  * @typedef {{
  *   requestJira(path: string, init?: RequestInit): Promise<Response>,
- *   invokeRemote(input: {path: string, method: string, body?: any}):
+ *   invokeRemote(input: {path: string, method: string, headers?: Record<string, string>,
+ *     body?: any}):
  *     Promise<{status: number, headers?: Record<string, string|string[]>, body?: any}>,
  *   view: {getContext(): Promise<any>},
  *   router: {open(url: string): Promise<void>},
@@ -68,8 +69,10 @@ async function requestJira(bridge, path, { method = 'GET', body } = {}) {
  * @returns {Promise<HostResponse>}
  */
 async function requestServer(bridge, path, { method = 'GET', body } = {}) {
+  // The bridge sends only the headers it is given (@forge/bridge 7.2.0, invoke-endpoint.js)
+  // and Forge's docs promise no content type, while our server refuses a body without one.
   const input = { path: `/${path.replace(/^\/+/, '')}`, method,
-    ...(body !== undefined && { body }) };
+    ...(body !== undefined && { headers: { 'Content-Type': 'application/json' }, body }) };
   let answer;
   try {
     answer = await bridge.invokeRemote(input);

@@ -5,46 +5,66 @@ import { DEMO_USER, SITE } from './data.js';
 import { askJira, fetchToken, pageProject, startDemoJira } from './site.js';
 
 /**
+ * What it does follows the published @forge/bridge 7.2.0 (out/fetch/fetch.js for requestJira,
+ * out/invoke-endpoint/invoke-endpoint.js for invokeRemote) and Atlassian's invokeRemote page
+ * (developer.atlassian.com/platform/forge/apis-reference/ui-api-bridge/invokeRemote/).
  * @typedef {import('./site.js').FakeJira} FakeJira
  * @typedef {{path: string, method?: string, headers?: Record<string, string>, body?: any}} Invoke
+ * @typedef {{status: number, headers: Record<string, string[]>, body?: any}} RemoteAnswer
  */
 
 const FIT_REJECTED = 'Remote could not verify the Forge Invocation Token';
-const EMPTY_STATUSES = [101, 204, 205, 304];
 /** @type {{url: string, type: string}[]} */
 const routerLog = [];
 
 /**
- * requestJira: a real Response built from the fake Jira's answer; `signal` is dropped with a
- * console error, as the bridge does.
+ * requestJira: the options go through a Request (a GET with a body throws), `signal` is dropped
+ * with a console error, X-Atlassian-Token is added when absent; any status resolves as a
+ * Response, with no body when Jira sent none.
  * @param {FakeJira} jira
  * @param {string} path
  * @param {RequestInit} [init]
  */
 async function requestJira(jira, path, init = {}) {
-  if ('signal' in init) console.error('Signal is not supported in @forge/bridge.');
-  // As in the bridge, a Request checks the options (a GET with a body throws).
-  const request = new Request(window.location.href, { ...init, signal: undefined });
-  const body = (await request.text()) || undefined;
+  if ('signal' in init) console.error('Signal is not supported in @forge/bridge; it was removed.');
+  const { method, headers: given, body: sent } = init;
+  const request = new Request(window.location.href, { method, headers: given, body: sent });
+  const headers = new Headers(request.headers);
+  if (!headers.has('X-Atlassian-Token')) headers.set('X-Atlassian-Token', 'no-check');
+  const body = request.method === 'GET' ? undefined : (await request.text()) || undefined;
   const answer = await askJira(jira, { method: request.method, url: path, body,
-    contentType: request.headers.get('Content-Type') ?? '' });
-  const text = EMPTY_STATUSES.includes(answer.status) ? null : answer.body;
-  return new Response(text, { status: answer.status, headers: answer.headers });
+    contentType: headers.get('Content-Type') ?? '' });
+  return new Response(answer.body || null, { status: answer.status, headers: answer.headers });
 }
 
 /**
- * invokeRemote: our server at `path` (made relative to the page) with a fresh token; resolves
- * `{status, headers, body}` for any status but 401, which Forge reports as a token failure.
+ * invokeRemote: the input goes to Forge as given (only functions are refused), so our server
+ * gets exactly the headers the caller set, plus the invocation token. What Forge answers comes
+ * back as a copy with every header list joined by commas.
  * @param {Invoke} input
  */
-async function invokeRemote({ path, method = 'GET', headers = {}, body }) {
-  if (body !== undefined && (body === null || typeof body !== 'object')) {
-    throw new Error('invokeRemote body must be a JSON object');
+async function invokeRemote(input) {
+  if (Object.values(input ?? {}).some((value) => typeof value === 'function')) {
+    throw new Error('Functions cannot be passed in an invokeRemote payload.');
   }
+  const answer = { ...(await forgeInvoke(input)) };
+  const joined = Object.entries(answer.headers ?? {}).map(([name, value]) =>
+    [name, Array.isArray(value) ? value.join(',') : value]);
+  return { ...answer, headers: Object.fromEntries(joined) };
+}
+
+/**
+ * Forge's side: our server at `path` (relative to the page) with a fresh token. A 401 (kept for
+ * token failures) and an answer that is not JSON reject, as Atlassian's page lists; any other
+ * status resolves `{status, headers, body}`.
+ * @param {Invoke} input
+ * @returns {Promise<RemoteAnswer>}
+ */
+async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
   const token = await fetchToken('demo/fit');
   const response = await fetch(path.replace(/^\/+/, ''), {
     method,
-    headers: { ...headers, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: { ...headers, Authorization: `Bearer ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 401) throw new Error(FIT_REJECTED);
@@ -55,7 +75,8 @@ async function invokeRemote({ path, method = 'GET', headers = {}, body }) {
   } catch {
     throw new Error('Remote invocation failed: cannot parse body as JSON');
   }
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: parsed };
+  const lists = [...response.headers].map(([name, value]) => [name, [value]]);
+  return { status: response.status, headers: Object.fromEntries(lists), body: parsed };
 }
 
 /** view.getContext: the page's module and, on a simulated project page, its project. */
