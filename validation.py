@@ -1,0 +1,136 @@
+"""Report validation: what a report configuration and an export document may hold.
+
+Every rule names its limit; a payload is either returned clean or refused with one
+message per field at fault (a 400 through ``ValidationError``).
+"""
+
+import re
+
+import bottle
+
+EXPORT_FORMAT = "jql-reports"
+CONFIG_KEYS = ("columns", "sort", "groupBy", "filters", "aggregations")
+
+FIELD_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
+AGGREGATES = ("count", "sum", "avg", "min", "max", "distinct")
+READ_ONLY = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy")
+REPORT_KEYS = ("name", "description", "jql") + CONFIG_KEYS
+
+
+def _text(value, low, high):
+    if not isinstance(value, str):
+        return "must be text"
+    if not low <= len(value) <= high or (low and not value.strip()):
+        return f"must be {low} to {high} characters" if low else f"at most {high} characters"
+    return None
+
+
+def _field_id(value):
+    return isinstance(value, str) and bool(FIELD_ID.match(value))
+
+
+def _list_of(value, high, check, low=0):
+    if not isinstance(value, list):
+        return "must be a list"
+    if not low <= len(value) <= high:
+        return f"must have {low} to {high} entries"
+    for i, item in enumerate(value):
+        problem = check(item)
+        if problem:
+            return f"entry {i + 1}: {problem}"
+    return None
+
+
+def _shape(item, keys):
+    if not isinstance(item, dict) or set(item) != set(keys):
+        return "must be an object with " + ", ".join(keys)
+    return None if _field_id(item["field"]) else "field is not a valid field id"
+
+
+def _check_field(item):
+    return None if _field_id(item) else "is not a valid field id"
+
+
+def _check_sort(item):
+    problem = _shape(item, ("field", "direction"))
+    if problem or item["direction"] in ("asc", "desc"):
+        return problem
+    return "direction must be asc or desc"
+
+
+def _check_filter(item):
+    problem = _shape(item, ("field", "values"))
+    if problem:
+        return problem
+    return _list_of(item["values"], 200, lambda v: _text(v, 0, 500))
+
+
+def _check_aggregation(item):
+    problem = _shape(item, ("field", "function"))
+    if problem or item["function"] in AGGREGATES:
+        return problem
+    return "function must be one of " + ", ".join(AGGREGATES)
+
+
+REPORT_RULES = {
+    "name": lambda v: _text(v, 1, 200),
+    "description": lambda v: _text(v, 0, 4000),
+    "jql": lambda v: _text(v, 1, 10000),
+    "columns": lambda v: _list_of(v, 50, _check_field, low=1),
+    "sort": lambda v: _list_of(v, 7, _check_sort),
+    "groupBy": lambda v: _list_of(v, 3, _check_field),
+    "filters": lambda v: _list_of(v, 20, _check_filter),
+    "aggregations": lambda v: _list_of(v, 20, _check_aggregation),
+}
+REPORT_DEFAULTS = {"description": "", "sort": [], "groupBy": [], "filters": [],
+                   "aggregations": []}
+
+
+def report_errors(payload):
+    """Return (clean report, {field: message}) for a report payload."""
+    if not isinstance(payload, dict):
+        return None, {"report": "must be a JSON object"}
+    errors = {k: "is not a report field" for k in payload
+              if k not in REPORT_KEYS and k not in READ_ONLY}
+    report = {}
+    for key, rule in REPORT_RULES.items():
+        value = payload.get(key, REPORT_DEFAULTS.get(key))
+        problem = "is required" if value is None else rule(value)
+        if problem:
+            errors[key] = problem
+        report[key] = value
+    return report, errors
+
+
+def validate_report(payload):
+    """Return a clean report dict, or abort 400 with field errors."""
+    report, errors = report_errors(payload)
+    if errors:
+        raise ValidationError(errors)
+    return report
+
+
+def validate_export(document):
+    """Return the clean reports of an export document, or abort 400."""
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ValidationError({"format": f'must be "{EXPORT_FORMAT}"'})
+    if document.get("version") != 1 or not isinstance(document.get("reports"), list):
+        raise ValidationError({"reports": "must be a version 1 list of reports"})
+    if len(document["reports"]) > 1000:
+        raise ValidationError({"reports": "at most 1000 reports per import"})
+    clean, errors = [], {}
+    for i, payload in enumerate(document["reports"]):
+        report, problems = report_errors(payload)
+        errors.update({f"reports[{i}].{k}": v for k, v in problems.items()})
+        clean.append(report)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+class ValidationError(bottle.HTTPError):
+    """A 400 that names the fields at fault."""
+
+    def __init__(self, fields):
+        super().__init__(400, "The request has invalid fields.")
+        self.fields = fields
