@@ -70,7 +70,7 @@ export function parseDateTime(s) {
 /** Days from 1970-01-01 to a Gregorian date; days past a month's end run into the next month,
  * as with Date.parse (H. Hinnant's days_from_civil).
  * @param {number} year @param {number} month @param {number} day */
-function civilDays(year, month, day) {
+export function civilDays(year, month, day) {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
