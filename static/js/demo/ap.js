@@ -61,7 +61,9 @@ async function getToken(callback) {
 }
 
 /**
- * The project of the simulated project page (`?projectKey=RPT[&projectId=10000]`), else none.
+ * AP.context.getContext: `{jira: {project: {id, key}}}` on a project page, as Atlassian's
+ * Connect JavaScript API documents it (developer.atlassian.com/cloud/jira/platform/jsapi/context);
+ * the demo's page is the project page of site.js's pageProject, unless `?page=global`.
  * @param {(context: object) => void} [callback]
  */
 async function getContext(callback) {

@@ -24,13 +24,20 @@ async function loadConfig() {
 }
 
 /**
- * Create the page's fake Jira and expose it as `window.demoJira` for tests; `?fail429=N`
- * makes its first N answers 429s.
+ * Create the page's fake Jira and expose it as `window.demoJira` for tests. The page's query
+ * switches Jira's rules: `?fail429=N` makes its first N answers 429s, `?bulk100=1` keeps
+ * bulkfetch to 100 issues a call (the OpenAPI spec's cap), `?issueErrors=N` makes bulkfetch
+ * answer issues in `issueErrors` (see fake-jira.js failures()).
  * @returns {FakeJira}
  */
 export function startDemoJira() {
-  const demoJira = createFakeJira(loadConfig);
-  const fail429 = Number(new URLSearchParams(window.location.search).get('fail429'));
+  const params = new URLSearchParams(window.location.search);
+  const rules = {
+    strictBulk: params.get('bulk100') === '1',
+    issueErrors: Math.max(0, Math.floor(Number(params.get('issueErrors'))) || 0),
+  };
+  const demoJira = createFakeJira(async () => ({ ...(await loadConfig()), ...rules }));
+  const fail429 = Number(params.get('fail429'));
   if (fail429 > 0) demoJira.inject429(fail429, { retryAfter: 1 });
   Object.assign(window, { demoJira });
   return demoJira;
@@ -54,13 +61,16 @@ function unsupportedMediaType() {
 }
 
 /**
- * The project of the simulated project page (`?projectKey=RPT[&projectId=10000]`), else null.
+ * The project whose page the demo shows, as Jira opens the app's project page (Connect's
+ * jiraProjectPages, Forge's jira:projectPage): `?projectKey=OPS[&projectId=10001]`, else the
+ * site's first project, so a new report starts from a JQL that finds issues. `?page=global` is
+ * the app's global page instead, with no project (null).
  * @returns {{key: string, id?: string}|null}
  */
 export function pageProject() {
   const params = new URLSearchParams(window.location.search);
-  const key = params.get('projectKey');
-  if (!key) return null;
+  if (params.get('page') === 'global') return null;
+  const key = params.get('projectKey') || CATALOG.project[0].key;
   const id = params.get('projectId') ?? CATALOG.project.find((p) => p.key === key)?.id;
   return { key, ...(id && { id }) };
 }
