@@ -84,7 +84,9 @@ export function labelled(id, label, control, hint) {
 }
 
 /**
- * Show messages in an error slot (hidden when empty) and mark its control invalid.
+ * Show messages in an error slot (hidden when empty). The form field it describes gets
+ * aria-invalid="true" while it has messages and no aria-invalid otherwise: an empty value reads
+ * as valid. A fieldset's slot is only described (ARIA 1.2 deprecates aria-invalid on groups).
  * @param {HTMLElement} slot
  * @param {string[]} messages
  */
@@ -92,7 +94,9 @@ export function setErrors(slot, messages) {
   slot.replaceChildren(...messages.map((text) => h('span', null, text)));
   slot.hidden = messages.length === 0;
   const control = document.querySelector(`[aria-describedby~="${CSS.escape(slot.id)}"]`);
-  if (control) control.toggleAttribute('aria-invalid', messages.length > 0);
+  if (!control?.matches('input, select, textarea')) return;
+  if (messages.length) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
 }
 
 /**

@@ -1,6 +1,6 @@
 // Editor pickers: field search (an input bound to a datalist of "Name (id)"), value chips, selects.
 // @ts-check
-import { button, h } from './dom.js';
+import { button, h, setErrors } from './dom.js';
 
 /** @typedef {{id: string, name: string, schema?: any}} Field */
 
@@ -69,8 +69,7 @@ export function fieldPicker({ name, label, listId, fields, onPick }) {
   const add = () => {
     const { field, problem } = resolveField(input.value, fields);
     const refused = problem ?? (field ? onPick(field) : null);
-    error.textContent = refused ?? '';
-    error.hidden = !refused;
+    setErrors(error, refused ? [refused] : []);
     if (!refused) input.value = '';
   };
   onEnter(input, add);

@@ -36,6 +36,7 @@ export async function showReport(app, main, report, fresh = false) {
   stopLoading();
   const page = viewPage(app, report);
   main.replaceChildren(page.root);
+  page.root.querySelector('h2')?.focus(); // the focused control left with the old screen
   if (!fresh && state.reuse(report)) {
     page.showResult();
     return;
@@ -59,7 +60,8 @@ async function load(app, page, report) {
     const loaded = await loadIssues(app.host, { jql: report.jql, fields: reportFields(report),
       signal: current.signal, onProgress: (progress) => page.progress.update(progress) });
     if (current.signal.aborted) return;
-    state.hold({ report, fields, issues: loaded.issues, note: loaded.note });
+    const { issues, note, unloaded } = loaded;
+    state.hold({ report, fields, issues, note, unloaded });
     page.showResult();
   } catch (error) {
     if (!current.signal.aborted) showError(error, 'Could not load the issues');
@@ -126,7 +128,7 @@ function actionBar(app, report, confirmSlot, csv) {
 /** @param {Report} report */
 function reportHeader(report) {
   return h('header', { className: 'report-header' },
-    h('h2', { 'data-testid': 'report-title' }, report.name),
+    h('h2', { 'data-testid': 'report-title', tabindex: -1 }, report.name),
     report.description ? h('p', { className: 'description' }, report.description) : null,
     h('p', { className: 'jql' }, h('span', { className: 'visually-hidden' }, 'JQL: '),
       h('code', null, report.jql)));

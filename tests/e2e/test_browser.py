@@ -452,7 +452,7 @@ def test_jql_error_shows_by_the_field_and_blocks_saving(page, base_url, recorded
     error = page.locator("#jql-error")
     expect(error).to_contain_text("universe")
     expect(jql).to_have_attribute("aria-describedby", re.compile(r"\bjql-error\b"))
-    expect(jql).to_have_attribute("aria-invalid", "")
+    expect(jql).to_have_attribute("aria-invalid", "true")
     page.get_by_test_id("save-report").click()
     expect(page.get_by_test_id("message")).to_contain_text("Fix the marked fields")
     expect(error).to_contain_text("universe")
