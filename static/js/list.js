@@ -5,6 +5,7 @@ import { listReports } from './api.js';
 import { button, h } from './dom.js';
 import { showError } from './messages.js';
 import { fillNames, person } from './people.js';
+import { followWaits } from './progress.js';
 
 /**
  * @typedef {import('./main.js').App} App
@@ -23,13 +24,21 @@ const EMPTY = 'A report lists the issues of a JQL query with the columns you cho
 export async function showList(app, main, highlightId) {
   const body = h('div', { className: 'list-body' },
     h('p', { className: 'hint' }, 'Loading reports…'));
-  main.replaceChildren(h('section', { className: 'list-page' }, listToolbar(app, body), body));
+  const waiting = h('p', { className: 'hint', role: 'status', 'data-testid': 'jira-wait',
+    hidden: true });
+  main.replaceChildren(h('section', { className: 'list-page' }, listToolbar(app, body), waiting,
+    body));
   try {
     const reports = await listReports(app.host);
     body.replaceChildren(reports.length ? reportTable(app, reports, highlightId)
       : h('div', { className: 'empty' }, h('p', null, h('strong', null, 'No reports yet.')),
         h('p', null, EMPTY)));
-    fillNames(app.host, body);
+    // The names are the list's Jira calls: while they wait on Jira, the list says so.
+    const unfollow = followWaits((text) => {
+      waiting.textContent = text;
+      waiting.hidden = !text;
+    });
+    fillNames(app.host, body).finally(unfollow);
   } catch (error) {
     body.replaceChildren();
     showError(error, 'Could not load the reports');

@@ -1,5 +1,6 @@
 // One Jira request with retries: backoff on 429/503, a shared quota pause, cancel.
 // @ts-check
+import { waitOut } from './waits.js';
 
 /**
  * @typedef {{status: number, ok: boolean, headers: {get(name: string): string|null},
@@ -98,10 +99,13 @@ export async function callJira(caller, path, init = {}) {
   }
 }
 
-/** @param {Caller} caller */
+/**
+ * Wait while a quota 429 (the only thing that closes it) keeps the gate shut.
+ * @param {Caller} caller
+ */
 async function passGate({ clock, gate, signal }) {
   if (signal?.aborted) throw abortError();
-  while (gate.until > clock.now()) await clock.sleep(gate.until - clock.now(), signal);
+  while (gate.until > clock.now()) await waitOut(clock, gate.until - clock.now(), 429, signal);
 }
 
 /**
@@ -127,7 +131,7 @@ function send({ host, signal }, path, init) {
 async function pause({ clock, gate, signal }, res, attempt) {
   const wait = waitMs(res, attempt, clock);
   if (isQuotaLimit(res)) gate.until = Math.max(gate.until, clock.now() + wait);
-  else await clock.sleep(wait, signal);
+  else await waitOut(clock, wait, res.status, signal);
 }
 
 /** @param {JiraResponse} res */
@@ -137,7 +141,10 @@ function isQuotaLimit(res) {
 }
 
 /**
- * Jira's hint (Retry-After; X-RateLimit-Reset for quota limits), else jittered backoff.
+ * Jira's hint (Retry-After; X-RateLimit-Reset for quota limits), else Atlassian's schedule:
+ * 2, 4, 8, 16 s, each ×0.7–1.3. Neither host promises the hint: AP.request's xhr and Forge's
+ * requestJira Response carry whichever headers the host hands on (@forge/bridge 7.2.0
+ * out/fetch/fetch.js builds it from them; its docs name none).
  * @param {JiraResponse} res
  * @param {number} attempt
  * @param {Clock} clock
