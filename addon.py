@@ -44,6 +44,7 @@ import auth
 from validation import (
     CONFIG_KEYS,
     EXPORT_FORMAT,
+    EXPORT_VERSIONS,
     ValidationError,
     validate_export,
     validate_report,
@@ -314,6 +315,8 @@ def report_json(row):
         "name": row["name"],
         "description": row["description"],
         "jql": row["jql"],
+        "pivot": None,
+        "timeSeries": None,
         **json.loads(row["config"]),
         "version": row["version"],
         "createdAt": row["created_at"],
@@ -353,7 +356,8 @@ def select_report(db, client_key, report_id):
 
 
 def _config_text(report):
-    return json.dumps({k: report[k] for k in CONFIG_KEYS}, separators=(",", ":"))
+    config = {k: report[k] for k in CONFIG_KEYS if report[k] is not None}
+    return json.dumps(config, separators=(",", ":"))
 
 
 def insert_report(db, client_key, report, account_id):
@@ -407,7 +411,7 @@ def export_document(db, client_key):
     rows = select_full_reports(db, client_key)
     return {
         "format": EXPORT_FORMAT,
-        "version": 1,
+        "version": EXPORT_VERSIONS[-1],
         "exportedAt": now_iso(),
         "reports": [report_json(r) for r in rows],
     }

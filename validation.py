@@ -9,10 +9,15 @@ import re
 import bottle
 
 EXPORT_FORMAT = "jql-reports"
-CONFIG_KEYS = ("columns", "sort", "groupBy", "filters", "aggregations")
+EXPORT_VERSIONS = (1, 2)  # 2 added pivot, timeSeries and date intervals in groupBy
+CONFIG_KEYS = ("columns", "sort", "groupBy", "filters", "aggregations", "pivot",
+               "timeSeries")
+OPTIONAL_BLOCKS = ("pivot", "timeSeries")  # null or absent: the report has none
 
 FIELD_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
 AGGREGATES = ("count", "sum", "avg", "min", "max", "distinct")
+SERIES_INTERVALS = ("day", "week", "month", "quarter")
+GROUP_INTERVALS = SERIES_INTERVALS + ("year",)
 READ_ONLY = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy")
 REPORT_KEYS = ("name", "description", "jql") + CONFIG_KEYS
 
@@ -47,6 +52,17 @@ def _shape(item, keys):
     return None if _field_id(item["field"]) else "field is not a valid field id"
 
 
+def _keys(item, required, optional=()):
+    if isinstance(item, dict) and set(required) <= set(item) <= {*required, *optional}:
+        return None
+    extra = f" (optionally {', '.join(optional)})" if optional else ""
+    return "must be an object with " + ", ".join(required) + extra
+
+
+def _one_of(value, choices, name):
+    return None if value in choices else f"{name} must be one of " + ", ".join(choices)
+
+
 def _check_field(item):
     return None if _field_id(item) else "is not a valid field id"
 
@@ -72,15 +88,59 @@ def _check_aggregation(item):
     return "function must be one of " + ", ".join(AGGREGATES)
 
 
+def _check_group(item):
+    if isinstance(item, str):
+        return _check_field(item)
+    problem = _shape(item, ("field", "interval"))
+    return problem or _one_of(item["interval"], GROUP_INTERVALS, "interval")
+
+
+def _check_value(value, functions):
+    """A cell value: count takes no field; sum and avg take a number field."""
+    problem = _keys(value, ("function", "field"))
+    problem = problem or _one_of(value["function"], functions, "function")
+    if problem or value["function"] == "count":
+        return problem or (None if value["field"] is None else "field must be null "
+                           "for count")
+    return None if _field_id(value["field"]) else "field must be a field id"
+
+
+def _check_pivot(pivot):
+    problem = _keys(pivot, ("rows", "columns", "value"), ("maxColumns",))
+    if problem:
+        return problem
+    columns = pivot.get("maxColumns", 12)
+    if not (_field_id(pivot["rows"]) and _field_id(pivot["columns"])):
+        return "rows and columns must be field ids"
+    if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 50:
+        return "maxColumns must be a whole number from 1 to 50"
+    value = _check_value(pivot["value"], ("count", "sum", "avg"))
+    return value and "value: " + value
+
+
+def _check_series(series):
+    problem = _keys(series, ("dates", "interval", "cumulative", "value"))
+    problem = problem or _list_of(series["dates"], 2, _check_field, low=1)
+    if problem:
+        return problem if problem.startswith("must be an") else "dates " + problem
+    if not isinstance(series["cumulative"], bool):
+        return "cumulative must be true or false"
+    value = _check_value(series["value"], ("count", "sum"))
+    return _one_of(series["interval"], SERIES_INTERVALS, "interval") or (
+        value and "value: " + value)
+
+
 REPORT_RULES = {
     "name": lambda v: _text(v, 1, 200),
     "description": lambda v: _text(v, 0, 4000),
     "jql": lambda v: _text(v, 1, 10000),
     "columns": lambda v: _list_of(v, 50, _check_field, low=1),
     "sort": lambda v: _list_of(v, 7, _check_sort),
-    "groupBy": lambda v: _list_of(v, 3, _check_field),
+    "groupBy": lambda v: _list_of(v, 3, _check_group),
     "filters": lambda v: _list_of(v, 20, _check_filter),
     "aggregations": lambda v: _list_of(v, 20, _check_aggregation),
+    "pivot": _check_pivot,
+    "timeSeries": _check_series,
 }
 REPORT_DEFAULTS = {"description": "", "sort": [], "groupBy": [], "filters": [],
                    "aggregations": []}
@@ -96,7 +156,7 @@ def report_errors(payload):
     for key, rule in REPORT_RULES.items():
         value = payload.get(key, REPORT_DEFAULTS.get(key))
         problem = "is required" if value is None else rule(value)
-        if problem:
+        if problem and not (value is None and key in OPTIONAL_BLOCKS):
             errors[key] = problem
         report[key] = value
     return report, errors
@@ -114,8 +174,9 @@ def validate_export(document):
     """Return the clean reports of an export document, or abort 400."""
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ValidationError({"format": f'must be "{EXPORT_FORMAT}"'})
-    if document.get("version") != 1 or not isinstance(document.get("reports"), list):
-        raise ValidationError({"reports": "must be a version 1 list of reports"})
+    if document.get("version") not in EXPORT_VERSIONS or not isinstance(
+            document.get("reports"), list):
+        raise ValidationError({"reports": "must be a version 1 or 2 list of reports"})
     if len(document["reports"]) > 1000:
         raise ValidationError({"reports": "at most 1000 reports per import"})
     clean, errors = [], {}

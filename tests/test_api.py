@@ -1,5 +1,8 @@
 """The report API over HTTP: CRUD, export/import, tenant isolation, validation."""
 
+import contextlib
+import json
+import sqlite3
 import urllib.parse
 
 import pytest
@@ -20,17 +23,23 @@ from tests.conftest import (
 
 SUMMARY = ("id", "name", "description", "updatedAt", "updatedBy", "version")
 FULL = SUMMARY + ("jql", "columns", "sort", "groupBy", "filters", "aggregations",
-                  "createdAt", "createdBy")
+                  "pivot", "timeSeries", "createdAt", "createdBy")
 CONFIG = ("name", "description", "jql", "columns", "sort", "groupBy", "filters",
-          "aggregations")
+          "aggregations", "pivot", "timeSeries")
+PIVOT = {"rows": "assignee", "columns": "status",
+         "value": {"function": "avg", "field": "customfield_10016"}, "maxColumns": 8}
+SERIES = {"dates": ["created", "resolutiondate"], "interval": "week", "cumulative": True,
+          "value": {"function": "count", "field": None}}
 MISSING_ID = "0" * 32
 RICH = REPORT | {
     "description": "Bugs still open",
     "columns": ["key", "summary", "customfield_10016", "a.b:c-d"],
     "sort": [{"field": "priority", "direction": "desc"}],
-    "groupBy": ["status", "assignee"],
+    "groupBy": ["status", {"field": "created", "interval": "quarter"}],
     "filters": [{"field": "labels", "values": ["ui", ""]}],
     "aggregations": [{"field": "customfield_10016", "function": "sum"}],
+    "pivot": PIVOT,
+    "timeSeries": SERIES,
 }
 
 
@@ -60,6 +69,7 @@ def test_create_fills_defaults(tenants):
     assert made["description"] == ""
     assert made["sort"] == made["groupBy"] == made["filters"] == []
     assert made["aggregations"] == []
+    assert made["pivot"] is made["timeSeries"] is None
 
 
 def test_list_shows_summaries(tenants):
@@ -124,7 +134,7 @@ def test_delete_answers_204_then_404(tenants):
 def test_export_import_round_trip(tenants):
     made = create(tenants, A, SECRET_A, **RICH)
     doc = api(tenants, "GET", "/api/export", token_a()).json()
-    assert (doc["format"], doc["version"], doc["reports"]) == ("jql-reports", 1, [made])
+    assert (doc["format"], doc["version"], doc["reports"]) == ("jql-reports", 2, [made])
     assert isinstance(doc["exportedAt"], str)
     resp = api(tenants, "POST", "/api/import", context_token(B, SECRET_B), json=doc)
     assert resp.status == 201, resp.body
@@ -139,7 +149,9 @@ def test_export_import_round_trip(tenants):
     ({"format": "jql-reports", "version": 1, "reports": [REPORT, REPORT | {
         "columns": []}]}, "reports[1].columns"),
     ({"format": "other", "version": 1, "reports": [REPORT]}, "format"),
-    ({"format": "jql-reports", "version": 2, "reports": [REPORT]}, "reports"),
+    ({"format": "jql-reports", "version": 3, "reports": [REPORT]}, "reports"),
+    ({"format": "jql-reports", "version": 2, "reports": [REPORT | {
+        "pivot": {"rows": "a"}}]}, "reports[0].pivot"),
     ({"format": "jql-reports", "version": 1, "reports": {"a": REPORT}}, "reports"),
 ])
 def test_import_is_all_or_nothing(tenants, doc, field):
@@ -230,6 +242,31 @@ INVALID = [
         21, lambda i: {"field": f"f{i}", "function": "count"})}),
     ("aggregations", "bad function", {"aggregations": [{"field": "f",
                                                         "function": "median"}]}),
+    ("groupBy", "bad interval", {"groupBy": [{"field": "created", "interval": "hour"}]}),
+    ("groupBy", "extra key", {"groupBy": [{"field": "created", "interval": "day",
+                                           "x": 1}]}),
+    ("groupBy", "object without interval", {"groupBy": [{"field": "created"}]}),
+    ("pivot", "not an object", {"pivot": ["assignee", "status"]}),
+    ("pivot", "no value", {"pivot": {"rows": "assignee", "columns": "status"}}),
+    ("pivot", "unknown key", {"pivot": PIVOT | {"heat": True}}),
+    ("pivot", "bad rows", {"pivot": PIVOT | {"rows": "a b"}}),
+    ("pivot", "0 columns", {"pivot": PIVOT | {"maxColumns": 0}}),
+    ("pivot", "51 columns", {"pivot": PIVOT | {"maxColumns": 51}}),
+    ("pivot", "true columns", {"pivot": PIVOT | {"maxColumns": True}}),
+    ("pivot", "median", {"pivot": PIVOT | {"value": {"function": "median",
+                                                     "field": "f"}}}),
+    ("pivot", "sum of nothing", {"pivot": PIVOT | {"value": {"function": "sum",
+                                                             "field": None}}}),
+    ("pivot", "count of a field", {"pivot": PIVOT | {"value": {"function": "count",
+                                                               "field": "f"}}}),
+    ("timeSeries", "no dates", {"timeSeries": SERIES | {"dates": []}}),
+    ("timeSeries", "3 dates", {"timeSeries": SERIES | {"dates": ["a", "b", "c"]}}),
+    ("timeSeries", "year", {"timeSeries": SERIES | {"interval": "year"}}),
+    ("timeSeries", "cumulative 1", {"timeSeries": SERIES | {"cumulative": 1}}),
+    ("timeSeries", "avg", {"timeSeries": SERIES | {"value": {"function": "avg",
+                                                             "field": "f"}}}),
+    ("timeSeries", "missing key", {"timeSeries": {k: v for k, v in SERIES.items()
+                                                  if k != "cumulative"}}),
     ("unknownKey", "unknown key", {"unknownKey": 1}),
 ]
 
@@ -267,6 +304,29 @@ def test_create_accepts_every_limit(tenants):
         "groupBy": ["g1", "g2", "g3"],
         "filters": entries(20, lambda i: {"field": f"f{i}", "values": ["v"]}),
         "aggregations": entries(20, lambda i: {"field": f"a{i}", "function": "max"}),
+        "pivot": PIVOT | {"maxColumns": 50},
+        "timeSeries": SERIES | {"dates": ["created"], "interval": "quarter",
+                                "value": {"function": "sum", "field": "f"}},
     }
     made = create(tenants, A, SECRET_A, **at_limit)
     assert {k: made[k] for k in CONFIG} == at_limit
+
+
+def test_a_pivot_may_leave_out_its_column_limit(tenants):
+    pivot = {k: v for k, v in PIVOT.items() if k != "maxColumns"}
+    assert create(tenants, A, SECRET_A, pivot=pivot)["pivot"] == pivot
+
+
+def test_reports_without_the_new_blocks_read_back_unchanged(tenants):
+    made = create(tenants, A, SECRET_A, groupBy=["status"])
+    with contextlib.closing(sqlite3.connect(tenants.db)) as db:
+        (config,) = db.execute("SELECT config FROM reports").fetchone()
+    assert json.loads(config) == {"columns": made["columns"], "sort": [],
+                                  "groupBy": ["status"], "filters": [],
+                                  "aggregations": []}
+
+
+def test_a_version_1_export_still_imports(tenants):
+    doc = {"format": "jql-reports", "version": 1, "reports": [REPORT]}
+    resp = api(tenants, "POST", "/api/import", token_a(), json=doc)
+    assert resp.status == 201, resp.body

@@ -473,7 +473,7 @@ def dumps(reports):
 MALFORMED = {
     "bad json": dumps([full_report(1)])[:-3],
     "wrong format": json.dumps(dict(document([full_report(1)]), format="csv")),
-    "wrong version": json.dumps(dict(document([full_report(1)]), version=2)),
+    "wrong version": json.dumps(dict(document([full_report(1)]), version=3)),
     "not a list": json.dumps(dict(document([]), reports={"a": full_report(1)})),
     "one invalid report": dumps(
         [full_report(1), dict(full_report(2), columns=[]), full_report(3)]
