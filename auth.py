@@ -38,6 +38,7 @@ KEY_SERVERS = (
 )
 DEFAULT_KEY_SERVERS = ("https://connect-install-keys.atlassian.com",)
 KID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+JIRA_API_PATH = re.compile(r"^/ex/jira/([A-Za-z0-9\-]{1,64})/?$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,13 +272,28 @@ class InstallVerifier:
 ####################################################################################
 
 
+def _jira_cloud(api_base_url):
+    """The cloudId in a Jira site's API base URL (``…/ex/jira/<cloudId>``), or None."""
+    try:
+        match = JIRA_API_PATH.match(urllib.parse.urlsplit(api_base_url).path)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return match[1] if match else None
+
+
 def _installed_cloud(app):
-    """The cloudId of ``app.installation.contexts`` when it names exactly one site."""
+    """The cloudId of the one Jira site in ``app.installation.contexts``, or None.
+
+    The FIT documents each context's ``name`` and ``apiBaseUrl`` only, the latter
+    ``https://api.atlassian.com/ex/jira/<cloudId>`` for a Jira site (Forge Remote
+    essentials, "The Forge Invocation Token (FIT)"), so the site is read from the URL.
+    """
     installation = app.get("installation")
     contexts = installation.get("contexts") if isinstance(installation, dict) else None
-    if isinstance(contexts, list) and len(contexts) == 1:
-        return contexts[0].get("cloudId") if isinstance(contexts[0], dict) else None
-    return None
+    clouds = {_jira_cloud(c.get("apiBaseUrl"))
+              for c in (contexts if isinstance(contexts, list) else ())
+              if isinstance(c, dict)} - {None}
+    return clouds.pop() if len(clouds) == 1 else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -317,9 +333,9 @@ class FitVerifier:
         app = claims.get("app") if isinstance(claims.get("app"), dict) else {}
         context = claims.get("context") if isinstance(claims.get("context"), dict) else {}
         env = app.get("environment") if isinstance(app.get("environment"), dict) else {}
-        # Trigger and preUninstall FITs carry no UI context: the site is then the
-        # installation's one signed context.
-        cloud = (context.get("cloudId") if "context" in claims
+        # Trigger and preUninstall FITs carry no UI context (context.cloudId is
+        # optional in the docs): the site is then the installation's one Jira site.
+        cloud = (context["cloudId"] if "cloudId" in context
                  else _installed_cloud(app))
         env_id = env.get("id")
         if app.get("id") != self.app_id or "icLabel" in claims:

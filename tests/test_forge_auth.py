@@ -46,6 +46,7 @@ FORGE_SITE = "https://forge-site.atlassian.net"
 SAME_SITE = "https://same.atlassian.net"
 PRINCIPAL = "712020:2f1b6c1e-8d4a-4c1e-9a57-0c2e4f6b7a01"
 TENANT = f"forge:{CLOUD}:{ENV}"
+JIRA_API = f"https://api.atlassian.com/ex/jira/{CLOUD}"
 KID = "forge/2026-07-key-1"
 DROP = object()
 # The body Forge posts to a preUninstall endpoint (forge.md §3).
@@ -169,9 +170,8 @@ def fit_claims(installation=INSTALLATION, **changes):
         "app": {
             "id": APP_ID, "appVersion": "3.1.0", "installationId": installation,
             "installation": {"id": installation, "contexts": [
-                {"name": "jira", "cloudId": CLOUD,
-                 "apiBaseUrl": f"https://api.atlassian.com/ex/jira/{CLOUD}"}]},
-            "apiBaseUrl": f"https://api.atlassian.com/ex/jira/{CLOUD}",
+                {"name": "jira", "apiBaseUrl": JIRA_API}]},
+            "apiBaseUrl": JIRA_API,
             "environment": {"type": "PRODUCTION", "id": ENV},
             "module": {"type": "jira:globalPage", "key": "jqlr-global"},
         },
@@ -301,6 +301,11 @@ def pre_uninstall(server, token):
     return bearer(server, "POST", "/forge/uninstalled", token, json=PRE_UNINSTALL)
 
 
+CONFLUENCE = {"name": "confluence",
+              "apiBaseUrl": f"https://api.atlassian.com/ex/confluence/{CLOUD}"}
+OTHER_JIRA_API = f"https://api.atlassian.com/ex/jira/{uuid.uuid4()}"
+
+
 def hs256_with_jwk_n():
     secret = jwk(KID, forge_key(KID))["n"]
     return jwt.encode(fit_claims(), secret, algorithm="HS256", headers={"kid": KID})
@@ -331,11 +336,19 @@ REFUSED = {
         lambda: sign(fit_claims(), alg="RS512"), post_report),
     "Connect context token as Bearer": (
         lambda: context_token(A, SECRET_A), post_report),
-    "no cloudId": (lambda: fit(context__cloudId=DROP), post_report),
+    "no cloudId, installed on no Jira site": (lambda: fit(
+        context__cloudId=DROP, app__installation__contexts=[CONFLUENCE]), post_report),
     "empty cloudId": (lambda: fit(context__cloudId=""), post_report),
     "no environment id": (lambda: fit(app__environment__id=DROP), post_report),
     "trigger FIT naming no site": (
         lambda: fit(context=DROP, app__installation=DROP), pre_uninstall),
+    "trigger FIT naming two Jira sites": (lambda: fit(
+        context=DROP, app__installation__contexts=[{"apiBaseUrl": JIRA_API},
+                                                   {"apiBaseUrl": OTHER_JIRA_API}]),
+        pre_uninstall),
+    "trigger FIT with only an undocumented contexts[].cloudId": (lambda: fit(
+        context=DROP, app__installation__contexts=[{"name": "jira", "cloudId": CLOUD}]),
+        pre_uninstall),
     "icLabel present": (lambda: fit(icLabel="isolated-eu-1"), post_report),
     "empty Bearer": (lambda: "", post_report),
     "valid FIT as Authorization: JWT": (fit, post_report_jwt),
@@ -457,10 +470,17 @@ def test_tenant_is_site_and_environment(server, changes, same):
 
 
 # A trigger's FIT carries no UI context and no user (forge.md §2: context and
-# principal come with UI invocations only); the site is in app.installation.
+# principal come with UI invocations only). The site is then the one Jira site among
+# app.installation.contexts, whose documented fields are name and apiBaseUrl
+# (https://api.atlassian.com/ex/jira/<cloudId>): Forge Remote essentials, "The Forge
+# Invocation Token (FIT)", developer.atlassian.com/platform/forge/remote/essentials/.
 PRE_UNINSTALL_FITS = {
     "UI-shaped FIT": {},
     "trigger FIT": {"context": DROP, "principal": DROP},
+    "UI context without cloudId": {"context__cloudId": DROP},
+    "trigger FIT, Jira and Confluence contexts, trailing slash": {
+        "context": DROP, "principal": DROP,
+        "app__installation__contexts": [CONFLUENCE, {"apiBaseUrl": JIRA_API + "/"}]},
 }
 
 
