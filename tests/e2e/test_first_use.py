@@ -41,6 +41,21 @@ def add_field(page, label, testid, name):
     page.get_by_test_id(testid).click()
 
 
+def grouped_table_totals_and_chart(page, name):
+    """The saved report shows RPT's issues grouped, their story point total and a chart."""
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    issues = dataset(page, "RPT")
+    assert shown_count(page) == len(issues)
+    expect(page.get_by_test_id("group-header").first).to_be_visible()
+    total = page.get_by_test_id("grand-total")
+    points = sum(issue["fields"][POINTS] or 0 for issue in issues)
+    assert number(total.locator(".aggregate strong").text_content()) == points
+    expect(page.get_by_test_id("chart")).to_be_visible()
+    heads = page.get_by_test_id("report-table").locator("thead")
+    expect(heads).to_contain_text("Priority")
+    expect(heads).to_contain_text("Story point estimate")
+
+
 def test_readme_walkthrough_builds_a_grouped_report(page, printed_url, recorded):
     page.goto(printed_url)
     # pick **New report**
@@ -49,8 +64,8 @@ def test_readme_walkthrough_builds_a_grouped_report(page, printed_url, recorded)
     name = unique("My first report")
     page.get_by_label("Name", exact=True).fill(name)
     # keep the JQL
-    jql = page.get_by_label("JQL", exact=True)
-    expect(jql).to_have_value(re.compile(r"^project = RPT\b"))
+    expect(page.get_by_label("JQL", exact=True)).to_have_value(
+        re.compile(r"^project = RPT\b"))
     # add the columns *Priority* and *Story point estimate*
     add_field(page, "Add a column", "add-column", "Priority")
     add_field(page, "Add a column", "add-column", "Story point estimate")
@@ -63,15 +78,5 @@ def test_readme_walkthrough_builds_a_grouped_report(page, printed_url, recorded)
     # save
     page.get_by_role("button", name="Save").click()
     # the grouped table, its totals and a chart appear
-    expect(page.get_by_role("heading", name=name)).to_be_visible()
-    issues = dataset(page, "RPT")
-    assert shown_count(page) == len(issues)
-    expect(page.get_by_test_id("group-header").first).to_be_visible()
-    total = page.get_by_test_id("grand-total")
-    points = sum(issue["fields"][POINTS] or 0 for issue in issues)
-    assert number(total.locator(".aggregate strong").text_content()) == points
-    expect(page.get_by_test_id("chart")).to_be_visible()
-    heads = page.get_by_test_id("report-table").locator("thead")
-    expect(heads).to_contain_text("Priority")
-    expect(heads).to_contain_text("Story point estimate")
+    grouped_table_totals_and_chart(page, name)
     assert recorded.page_errors == []
