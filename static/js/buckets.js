@@ -1,6 +1,6 @@
 // Calendar buckets (day, ISO week, month, quarter, year) of Jira dates and of instants in a zone.
 // @ts-check
-import { civilDays } from './formats.js';
+import {civilDays} from './formats.js';
 
 /**
  * @typedef {'day'|'week'|'month'|'quarter'|'year'} Interval
@@ -48,8 +48,18 @@ export function dateDay(text) {
 /** The day number of an instant's wall-clock date in an IANA time zone (the browser's when
  * none is given); NaN for NaN. @param {number} time epoch ms @param {string} [timeZone] */
 export function instantDay(time, timeZone) {
-  if (Number.isNaN(time)) return NaN;
   return zoneDays(timeZone || browserTimeZone())(time);
+}
+
+/**
+ * How a date field's number (epoch ms, as its kind's `number` gives it) becomes a day number:
+ * a date's is UTC midnight of its own day; a datetime's is an instant, read in the zone.
+ * Null for kinds that hold no date.
+ * @param {string} kind @param {string} [timeZone] @returns {((time: number) => number)|null}
+ */
+export function dayReader(kind, timeZone) {
+  if (kind === 'date') return (time) => Math.floor(time / DAY_MS);
+  return kind === 'datetime' ? zoneDays(timeZone || browserTimeZone()) : null;
 }
 
 /**
@@ -68,6 +78,7 @@ function zoneDays(timeZone) {
     return midnights.get(day);
   };
   days = (/** @type {number} */ time) => {
+    if (Number.isNaN(time)) return NaN;
     const utcDay = Math.floor(time / DAY_MS);
     const offset = atMidnight(utcDay);
     const sure = offset === atMidnight(utcDay + 1) ? offset : offsetAt(time);
@@ -138,10 +149,12 @@ function rule(interval) {
 
 /**
  * The key, which is also its label, of the bucket holding a day: '2026-01-31' (day),
- * '2026-W05' (ISO week), '2026-01' (month), '2026-Q1' (quarter) or '2026' (year).
+ * '2026-W05' (ISO week), '2026-01' (month), '2026-Q1' (quarter) or '2026' (year); '' for
+ * NaN (no date, or one that would not parse: the empty group).
  * @param {number} day @param {Interval} interval @returns {string}
  */
 export function bucketKey(day, interval) {
+  if (Number.isNaN(day)) return '';
   let cache = keys.get(interval);
   if (!cache) keys.set(interval, (cache = new Map()));
   let key = cache.get(day);

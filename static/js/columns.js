@@ -1,29 +1,34 @@
 // The engine's per-issue values of a report's fields (numbers, group key codes), made once.
 // @ts-check
-import {fieldValue, kindSpec} from './fields.js';
+import {browserTimeZone, bucketKey, dayReader} from './buckets.js';
+import {fieldKind, fieldValue, kindSpec} from './fields.js';
 
 /**
  * @typedef {import('./fields.js').Field} Field
  * @typedef {import('./fields.js').Issue} Issue
  * @typedef {import('./fields.js').KindSpec} KindSpec
+ * @typedef {import('./buckets.js').Interval} Interval
+ * @typedef {string|{field: string, interval: Interval}} GroupEntry  a groupBy entry
  * @typedef {{id: string, spec: KindSpec, labels: Map<string, string>, nums?: Float64Array,
  *   codes?: Int32Array, keys?: string[], items?: any[], several?: Map<number, number[]>}} Column
  *   Per field: labels memoises group labels; nums holds each kept issue's number; codes each
  *   kept issue's group key as an index into keys and items (0: empty; -1: several values,
  *   whose codes are in `several`).
  * @typedef {{fields: Map<string, Field>, columns: Map<string, Column>, locale?: string,
- *   priorityRank: Map<string, number>, collator: Intl.Collator, multiValued: boolean,
- *   kept: Issue[]}} Context
+ *   timeZone: string, priorityRank: Map<string, number>, collator: Intl.Collator,
+ *   multiValued: boolean, kept: Issue[]}} Context
  *   kept: the issues that pass the filters, in input order. The engine refers to an issue by
  *   its position there, and walks kept in that order to work values out: memory order is
- *   much faster to walk than sorted order.
+ *   much faster to walk than sorted order. timeZone: the IANA zone date buckets are made in.
+ * @typedef {{priorityOrder?: string[], locale?: string, timeZone?: string}} ContextOptions
  */
 
-/** @param {Map<string, Field>} fields @param {{priorityOrder?: string[], locale?: string}} options
- * @returns {Context} */
-export function makeContext(fields, {priorityOrder = [], locale = undefined} = {}) {
+/** @param {Map<string, Field>} fields @param {ContextOptions} options @returns {Context} */
+export function makeContext(fields, {priorityOrder = [], locale = undefined,
+  timeZone = undefined} = {}) {
   return {
-    fields, columns: new Map(), locale, multiValued: false, kept: [],
+    fields, columns: new Map(), locale, timeZone: timeZone || browserTimeZone(),
+    multiValued: false, kept: [],
     priorityRank: new Map(priorityOrder.map((id, index) => [String(id), index])),
     collator: new Intl.Collator(locale, {numeric: true}),
   };
@@ -37,6 +42,44 @@ export function columnOf(ctx, id) {
     ctx.columns.set(id, column);
   }
   return column;
+}
+
+/** The field and interval (null when none) of a groupBy entry.
+ * @param {GroupEntry} entry @returns {{field: string, interval: Interval|null}} */
+export function grouping(entry) {
+  return typeof entry === 'string' ? {field: entry, interval: null}
+    : {field: entry.field, interval: entry.interval ?? null};
+}
+
+/**
+ * The column a grouping level groups by. A date or datetime field with an interval groups by
+ * calendar bucket, in its own column (its keys differ from the field's); a plain field id, or
+ * an interval on a field that holds no date, groups by the field's own keys (a date per day).
+ * @param {Context} ctx @param {GroupEntry} entry @returns {Column}
+ */
+export function groupColumn(ctx, entry) {
+  const {field, interval} = grouping(entry);
+  const dayOf = dayReader(fieldKind(ctx.fields.get(field) ?? {id: field}), ctx.timeZone);
+  if (!interval || !dayOf) return columnOf(ctx, field);
+  const id = `${field}/${interval}`;
+  let column = ctx.columns.get(id);
+  if (!column) {
+    column = {id: field, spec: bucketSpec(columnOf(ctx, field).spec, interval, dayOf),
+      labels: new Map()};
+    ctx.columns.set(id, column);
+  }
+  return column;
+}
+
+/**
+ * A date kind grouped by calendar bucket: an item's key and label are its bucket's key
+ * ('2026-01', '2026-W05'), ranked by its day so that buckets run in time order.
+ * @param {KindSpec} spec @param {Interval} interval @param {(time: number) => number} dayOf
+ * @returns {KindSpec}
+ */
+function bucketSpec(spec, interval, dayOf) {
+  const key = (/** @type {{time: number}} */ item) => bucketKey(dayOf(item.time), interval);
+  return {...spec, key, label: key, rank: (item) => dayOf(item.time), numeric: true};
 }
 
 /** The non-empty values of a column on an issue. @param {Issue} issue @param {Column} column */

@@ -1,8 +1,11 @@
 // Report engine: filters, sorts, groups and aggregates Jira issues for one report config.
 // @ts-check
-import {columnOf, keyColumn, makeContext, numbersOf, perValue} from './columns.js';
+import {
+  columnOf, groupColumn, grouping, keyColumn, makeContext, numbersOf, perValue,
+} from './columns.js';
 import {aggregate, groupLevel, prepareAgg} from './groups.js';
 
+export {grouping} from './columns.js';
 export {cellText, fieldKind, fieldValue, groupKeys, statusCategory} from './fields.js';
 
 /**
@@ -15,13 +18,25 @@ export {cellText, fieldKind, fieldValue, groupKeys, statusCategory} from './fiel
  *   count: issues with a value; sum: 0 when no numbers; avg/min/max: null when no numbers
  *   (min/max of dates in epoch ms); distinct: distinct non-empty group keys.
  * @typedef {import('./groups.js').Group} Group
+ * @typedef {import('./columns.js').GroupEntry} GroupEntry
+ *   a field id, or {field, interval} to group a date or datetime field by calendar bucket
+ * @typedef {{function: 'count'|'sum'|'avg', field: string|null}} PivotValue
+ *   field: null for count; a number field for sum and avg
+ * @typedef {{rows: string, columns: string, value: PivotValue, maxColumns?: number}} Pivot
+ *   maxColumns: 1..50, default 12; the rest fold into "Other"
+ * @typedef {import('./series.js').TimeSeries} TimeSeries
+ *   {dates: [FIELD] or [FIELD, FIELD], interval: day|week|month|quarter, cumulative,
+ *   value: {function: count|sum, field}}
  * @typedef {{columns?: string[], sort?: {field: string, direction: 'asc'|'desc'}[],
- *   groupBy?: string[], filters?: {field: string, values: string[]}[],
- *   aggregations?: {field: string, function: AggFunction}[]}} ReportConfig
- *   groupBy: up to 3 levels are used; filter values are groupKeys keys.
+ *   groupBy?: GroupEntry[], filters?: {field: string, values: string[]}[],
+ *   aggregations?: {field: string, function: AggFunction}[], pivot?: Pivot,
+ *   timeSeries?: TimeSeries}} ReportConfig
+ *   groupBy: up to 3 levels are used; filter values are groupKeys keys. pivot and timeSeries
+ *   are optional blocks shown above the table.
  * @typedef {{rows: Issue[], groups: Group[], totals: {count: number, values: AggValue[]},
  *   multiValued: boolean}} ReportResult
- * @typedef {{priorityOrder?: string[], locale?: string}} ReportOptions
+ * @typedef {import('./columns.js').ContextOptions} ReportOptions
+ *   timeZone: the user's Jira time zone (GET /rest/api/3/myself), the browser's when absent
  */
 
 const MAX_GROUP_LEVELS = 3;
@@ -39,7 +54,7 @@ export function computeReport(config, issues, fields, options = {}) {
   ctx.kept = filterIssues(issues, config.filters ?? [], ctx);
   const aggs = (config.aggregations ?? []).map((a) => prepareAgg(a, ctx));
   const levels = (config.groupBy ?? []).slice(0, MAX_GROUP_LEVELS)
-    .map((id) => keyColumn(columnOf(ctx, id), ctx.kept));
+    .map((entry) => keyColumn(groupColumn(ctx, entry), ctx.kept));
   const order = sortOrder(config.sort ?? [], ctx);
   const groups = levels.length ? groupLevel(order, levels, 0, aggs, ctx) : [];
   const totals = {count: order.length, values: aggregate(order, aggs, ctx)};
@@ -53,11 +68,15 @@ export function computeReport(config, issues, fields, options = {}) {
  * @returns {string[]}
  */
 export function reportFields(config) {
-  const ids = [...(config.columns ?? []), ...(config.groupBy ?? [])];
+  const {pivot, timeSeries} = config;
+  const ids = [...(config.columns ?? []), ...(config.groupBy ?? []).map((g) => grouping(g).field),
+    ...(pivot ? [pivot.rows, pivot.columns, pivot.value.field] : []),
+    ...(timeSeries ? [...timeSeries.dates, timeSeries.value.field] : [])];
   for (const list of [config.sort, config.filters, config.aggregations]) {
     for (const entry of list ?? []) ids.push(entry.field);
   }
-  return [...new Set(ids)].sort();
+  const named = /** @type {string[]} */ (ids.filter(Boolean));  // a count's field is null
+  return [...new Set(named)].sort();
 }
 
 /**

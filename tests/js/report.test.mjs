@@ -558,3 +558,62 @@ describe('reportFields', () => {
     assert.deepEqual(reportFields({columns: ['summary', 'key', 'summary']}), ['key', 'summary']);
   });
 });
+
+describe('date buckets in groups', () => {
+  const created = ['2026-03-31T23:30:00.000+0000', '2026-01-05T09:00:00.000+0100',
+    '2025-12-31T20:00:00.000-0500', null, '2026-02-10T10:00:00.000+0000', 'not a date']
+    .map((value, i) => issue(i + 1, {created: value}));
+  const by = (groupBy, issues, options) => run({groupBy}, issues, options).groups
+    .map((g) => [g.label, g.count]);
+
+  test('a datetime grouped by month, quarter and year, in time order, empty dates last', () => {
+    const month = [{field: 'created', interval: 'month'}];
+    assert.deepEqual(by(month, created, {timeZone: 'UTC'}),
+      [['2026-01', 2], ['2026-02', 1], ['2026-03', 1], ['(none)', 2]]);
+    assert.deepEqual(by([{field: 'created', interval: 'quarter'}], created, {timeZone: 'UTC'}),
+      [['2026-Q1', 4], ['(none)', 2]]);
+    assert.deepEqual(by([{field: 'created', interval: 'year'}], created,
+      {timeZone: 'Asia/Kolkata'}), [['2026', 4], ['(none)', 2]]);
+  });
+
+  test('buckets follow the user time zone, not the browser one', () => {
+    const quarter = [{field: 'created', interval: 'quarter'}];
+    assert.deepEqual(by(quarter, created, {timeZone: 'Europe/Berlin'}),
+      [['2026-Q1', 3], ['2026-Q2', 1], ['(none)', 2]]);
+    assert.deepEqual(by([{field: 'created', interval: 'year'}], created,
+      {timeZone: 'America/Los_Angeles'}), [['2025', 1], ['2026', 3], ['(none)', 2]]);
+  });
+
+  test('ISO weeks label with the week-year; a date field is its own day', () => {
+    const due = ['2027-01-01', '2026-12-27', '2026-12-28', null]
+      .map((duedate, i) => issue(i + 1, {duedate}));
+    assert.deepEqual(by([{field: 'duedate', interval: 'week'}], due,
+      {timeZone: 'Pacific/Kiritimati'}), [['2026-W52', 1], ['2026-W53', 2], ['(none)', 1]]);
+    assert.deepEqual(by([{field: 'duedate', interval: 'day'}], due).map(([label]) => label),
+      ['2026-12-27', '2026-12-28', '2027-01-01', '(none)']);
+  });
+
+  test('a plain date field still groups per day; an interval on other kinds is ignored', () => {
+    const plain = run({groupBy: ['created']}, created, {timeZone: 'UTC'}).groups;
+    assert.deepEqual(plain.map((g) => g.key),
+      ['2026-01-01', '2026-01-05', '2026-02-10', '2026-03-31', '']);
+    assert.deepEqual(by([{field: 'status', interval: 'month'}], created), [['In Progress', 6]]);
+  });
+
+  test('bucket levels nest and carry the field id', () => {
+    const {groups} = run({groupBy: ['status', {field: 'created', interval: 'month'}]}, created,
+      {timeZone: 'UTC'});
+    assert.deepEqual(groups[0].children.map((g) => [g.field, g.key, g.count]), [
+      ['created', '2026-01', 2], ['created', '2026-02', 1], ['created', '2026-03', 1],
+      ['created', '', 2]]);
+  });
+
+  test('reportFields reads bucketed levels, pivots and time series', () => {
+    const config = {columns: ['summary'], groupBy: [{field: 'created', interval: 'week'}],
+      pivot: {rows: 'assignee', columns: 'status', value: {function: 'count', field: null}},
+      timeSeries: {dates: ['created', 'resolutiondate'], interval: 'month', cumulative: false,
+        value: {function: 'sum', field: 'customfield_10016'}}};
+    assert.deepEqual(reportFields(config), ['assignee', 'created', 'customfield_10016',
+      'resolutiondate', 'status', 'summary']);
+  });
+});
