@@ -1,7 +1,8 @@
-"""Accessibility: axe-core over the demo's screens, and what the editor tells assistive tech.
+"""Accessibility: axe-core over the demo's screens, invalid fields, focus after Save.
 
-axe-core comes from the npm registry at the version pinned in tests/e2e/package-lock.json
-(`npm ci` runs once when tests/e2e/node_modules lacks it) and is injected with Playwright.
+axe-core comes from the npm registry at the version pinned in
+tests/e2e/package-lock.json (`npm ci` runs once when tests/e2e/node_modules lacks it)
+and is injected with Playwright.
 """
 
 import re
@@ -29,7 +30,8 @@ AXE_RUN_JS = """async () => {
     ?.matches('input, select, textarea') ?? false;
   const brief = (result) => ({id: result.id, impact: result.impact,
     nodes: result.nodes.map((node) => ({html: node.html, field: field(node)}))});
-  return {violations: results.violations.map(brief), incomplete: results.incomplete.map(brief)};
+  return {violations: results.violations.map(brief),
+    incomplete: results.incomplete.map(brief)};
 }"""
 
 
@@ -37,7 +39,8 @@ def _installed():
     """Whether node_modules holds what package-lock.json asks for (npm's own record)."""
     record = E2E / "node_modules" / ".package-lock.json"
     lock = E2E / "package-lock.json"
-    return AXE.is_file() and record.is_file() and record.stat().st_mtime >= lock.stat().st_mtime
+    fresh = record.is_file() and record.stat().st_mtime >= lock.stat().st_mtime
+    return fresh and AXE.is_file()
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +91,8 @@ def test_report_list_has_no_serious_axe_findings(a11y_page, base_url, axe_script
                                                   "incomplete on fields": []}
 
 
-def test_editor_with_errors_has_no_serious_axe_findings(a11y_page, base_url, axe_script):
+def test_editor_with_errors_has_no_serious_axe_findings(a11y_page, base_url,
+                                                       axe_script):
     open_app(a11y_page, base_url)
     show_editor_errors(a11y_page)
     assert axe_problems(a11y_page, axe_script) == {"violations": [],

@@ -42,7 +42,7 @@ def add_field(page, label, testid, name):
 
 
 def grouped_table_totals_and_chart(page, name):
-    """The saved report shows RPT's issues grouped, their story point total and a chart."""
+    """The saved report: RPT's issues grouped, their story point total, a chart."""
     expect(page.get_by_role("heading", name=name)).to_be_visible()
     issues = dataset(page, "RPT")
     assert shown_count(page) == len(issues)
