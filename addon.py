@@ -512,8 +512,8 @@ def forge_tenant(db, token):
         with write(db):
             upsert_forge_tenant(db, caller.client_key, site)
             row = select_tenant(db, caller.client_key, "forge")
-    if row is None:  # the key belongs to a tenant of another kind
-        raise auth.AuthError("unknown tenant")
+    if row is None:
+        raise auth.AuthError("invalid token", "the key belongs to a Connect tenant")
     return auth.Tenant(caller.client_key, row["base_url"], row["base_url"],
                        caller.account_id)
 
@@ -521,6 +521,8 @@ def forge_tenant(db, token):
 def _verify(db, kind):
     if kind == "page":
         token = bottle.request.query.get("jwt") or ""
+        if not token:
+            raise auth.AuthError("missing token: no jwt query parameter")
     elif kind == "forge":
         return _forge_caller(_authorization("bearer")[1])
     else:
@@ -543,6 +545,8 @@ def authenticate(db, kind):
     try:
         return _verify(db, kind)
     except auth.AuthError as err:
+        if err.detail:  # what the answer keeps to itself, for the operator
+            print(f"401 {bottle.request.path!r}: {err.detail}", file=sys.stderr)
         bottle.abort(401, str(err))
 
 

@@ -50,7 +50,15 @@ class Tenant:
 
 
 class AuthError(Exception):
-    """A token that does not prove who sent the request (always a 401)."""
+    """A token that does not prove who sent the request (always a 401).
+
+    ``detail`` is for the server log only: it may say what the answer must not,
+    such as whether a clientKey is installed. It never holds a token or a secret.
+    """
+
+    def __init__(self, message, detail=None):
+        super().__init__(message)
+        self.detail = detail
 
 
 ####################################################################################
@@ -124,6 +132,11 @@ def _utf8_text(value):
         return False
 
 
+def _loggable(value):
+    """A short, escaped form of an unverified claim for the server log."""
+    return repr(value[:80] if isinstance(value, str) else value)
+
+
 def _peek_issuer(token):
     """The unverified ``iss``, only to find whose secret verifies the token.
 
@@ -146,15 +159,18 @@ def verify_tenant_token(token, qsh, find_tenant, statuses=("installed",)):
     """
     issuer = _peek_issuer(token)
     row = find_tenant(issuer) if _utf8_text(issuer) else None
+    # One answer for an unknown, an uninstalled and a wrongly signed token: a 401
+    # must not tell a caller which clientKeys are installed here.
     if row is None or row["status"] not in statuses or not row["shared_secret"]:
-        raise AuthError("unknown or uninstalled tenant")
+        state = "unknown" if row is None else row["status"]
+        raise AuthError("invalid token", f"{state} tenant {_loggable(issuer)}")
     try:
         claims = jwt.decode(
             token, row["shared_secret"], algorithms=["HS256"], leeway=LEEWAY,
             options={"require": ["iss", "iat", "exp", "qsh"], "verify_aud": False},
         )
     except jwt.PyJWTError as err:
-        raise AuthError("invalid token") from err
+        raise AuthError("invalid token", f"{err} (tenant {_loggable(issuer)})") from err
     # Bytes: compare_digest raises TypeError on non-ASCII str (a signed token
     # with an odd qsh must still be a 401, not a 500).
     claim = str(claims["qsh"]).encode("utf-8", "surrogatepass")
@@ -326,7 +342,7 @@ class FitVerifier:
                 options={"require": ["exp", "iat", "nbf", "aud", "iss"]},
             )
         except jwt.PyJWTError as err:
-            raise AuthError("invalid Forge Invocation Token") from err
+            raise AuthError("invalid Forge Invocation Token", str(err)) from err
         return self._caller(claims)
 
     def _caller(self, claims):

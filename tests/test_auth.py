@@ -305,6 +305,29 @@ def test_token_in_the_wrong_place_is_refused(tenants, route, where):
     assert_error(resp, 401)
 
 
+# Whether a clientKey is installed here is no one's business but the operator's:
+# a wrong signature, an unknown and an uninstalled tenant get one answer, and only
+# the server log tells them apart (never with the token or the secret).
+UNTOLD = ("wrong secret", "unknown iss", "uninstalled tenant")
+
+
+@pytest.mark.parametrize("route", ROUTE_CLASSES)
+def test_refusal_does_not_tell_whether_a_tenant_is_installed(tenants, route, capsys):
+    tokens = [TENANT_CASES[case](good_claims(route), route) for case in UNTOLD]
+    bodies = [assert_error(send(tenants, route, token), 401) for token in tokens]
+    assert bodies[0] == bodies[1] == bodies[2] == {"error": "invalid token",
+                                                   "status": 401}
+    log = capsys.readouterr().err
+    assert "unknown tenant 'nobody'" in log and f"uninstalled tenant '{GONE}'" in log
+    assert not any(secret in log for secret in (SECRET_A, SECRET_GONE, *tokens))
+
+
+def test_page_without_token_says_it_is_missing(tenants):
+    method, path, query = ROUTE_CLASSES["page"]
+    body = assert_error(request(tenants, method, f"{path}?{query}"), 401)
+    assert body["error"].startswith("missing token")
+
+
 def test_sub_is_recorded_as_author(tenants):
     made = create(tenants, A, SECRET_A)
     assert made["createdBy"] == made["updatedBy"] == USER
