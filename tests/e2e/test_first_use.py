@@ -10,6 +10,7 @@ The walkthrough (README.md, "Try it"), word for word:
 It starts at the address `python addon.py demo` prints, with the demo's own settings.
 """
 
+import pathlib
 import re
 
 import pytest
@@ -80,3 +81,10 @@ def test_readme_walkthrough_builds_a_grouped_report(page, printed_url, recorded)
     # the grouped table, its totals and a chart appear
     grouped_table_totals_and_chart(page, name)
     assert recorded.page_errors == []
+
+
+def test_this_walkthrough_is_the_readmes_word_for_word():
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    (written,) = [p for p in readme.split("\n\n") if p.startswith("In the demo:")]
+    quoted = __doc__.split("word for word:\n\n")[1].split("\n\n")[0]
+    assert " ".join(written.split()) == " ".join(quoted.split())
