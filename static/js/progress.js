@@ -19,32 +19,54 @@ export function progressBox() {
     { 'data-testid': 'load-progress', 'aria-label': 'Loading issues' }));
   const text = h('span', { className: 'progress-text', 'data-testid': 'progress-text' });
   const step = h('span', { className: 'hint' });
+  const line = progressLine(text);
   let onCancel = () => {};
-  let unfollow = () => {};
-  const said = { loaded: '', waiting: '' };
-  const say = () => { text.textContent = said.waiting || said.loaded; };
   const root = h('div', { className: 'progress', hidden: true, role: 'status' }, bar,
     h('span', null, text, ' ', step), button('cancel-load', 'Cancel', () => onCancel()));
   /** @param {() => void} cancel */
   const start = (cancel) => {
     onCancel = cancel;
     bar.removeAttribute('value');
-    said.loaded = 'Loading…';
     step.textContent = '';
-    unfollow();
-    unfollow = followWaits((waiting) => { said.waiting = waiting; say(); });
+    line.start();
     root.hidden = false;
   };
-  /** @param {LoadProgress} progress */
-  const update = (progress) => {
-    said.loaded = showProgress(bar, step, progress);
-    say();
+  return {
+    root,
+    start,
+    /** @param {LoadProgress} progress */
+    update: (progress) => line.loaded(showProgress(bar, step, progress)),
+    stop: () => {
+      line.stop();
+      root.hidden = true;
+    },
   };
-  const stop = () => {
-    unfollow();
-    root.hidden = true;
+}
+
+/**
+ * The progress text: how far the load got, or, while Jira makes it wait, that wait.
+ * @param {HTMLElement} text
+ */
+function progressLine(text) {
+  const said = { loaded: '', waiting: '' };
+  const say = () => { text.textContent = said.waiting || said.loaded; };
+  let unfollow = () => {};
+  return {
+    start: () => {
+      said.loaded = 'Loading…';
+      unfollow();
+      unfollow = followWaits((waiting) => {
+        said.waiting = waiting;
+        say();
+      });
+    },
+    /** @param {string} loaded */
+    loaded: (loaded) => {
+      said.loaded = loaded;
+      say();
+    },
+    stop: () => unfollow(),
   };
-  return { root, start, update, stop };
 }
 
 /**
