@@ -37,6 +37,12 @@ KEY_SERVERS = (
     )),
 )
 DEFAULT_KEY_SERVERS = ("https://connect-install-keys.atlassian.com",)
+# Install keys: how many requests may wait on key servers at once (of the 8 worker
+# threads a server has by default), and how long a kid that could not be fetched is
+# not asked for again (and how many such kids are remembered).
+FETCH_SLOTS = 2
+FAILED_SECONDS = 60
+FAILED_MAX = 10000
 KID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 JIRA_API_PATH = re.compile(r"^/ex/jira/([A-Za-z0-9\-]{1,64})/?$")
 
@@ -188,7 +194,7 @@ def verify_tenant_token(token, qsh, find_tenant, statuses=("installed",)):
 
 def _fetch(url, timeout, limit=65536):
     # One deadline for the whole body: a server that trickles bytes would otherwise
-    # hold the request (and the key cache lock) for as long as it likes.
+    # hold the request (and its worker thread) for as long as it likes.
     deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
@@ -202,16 +208,97 @@ def _fetch(url, timeout, limit=65536):
         return None
 
 
+class InstallKeys:
+    """Signed-install public keys by (key servers, kid), fetched with care.
+
+    Atlassian gives a rotated key a new kid, so a key is cached by its kid for good
+    (community.developer.atlassian.com/t/49046, page 3: "you can cache them by kid").
+    A kid the servers did not give is not asked for again for FAILED_SECONDS; one
+    kid is fetched once at a time, the others asking for it wait for that fetch; and
+    at most ``slots`` requests wait on key servers at once: the rest answer 401 at
+    once rather than hold a worker thread through a stalling key server.
+    """
+
+    def __init__(self, timeout, slots=FETCH_SLOTS):
+        self.timeout = timeout
+        self.keys = {}
+        self.failed = {}  # (servers, kid) -> monotonic time, oldest first
+        self.fetching = {}  # (servers, kid) -> Event set when its fetch ends
+        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(slots)
+
+    def get(self, servers, kid):
+        """The PEM for ``kid`` from the first of ``servers`` that has it."""
+        name = (servers, kid)
+        with self.lock:
+            if name in self.keys:
+                return self.keys[name]
+            self._forget_old_failures()
+            if name in self.failed:
+                raise AuthError("install key could not be fetched",
+                                f"kid {kid!r} failed in the last {FAILED_SECONDS} s")
+        if not self.slots.acquire(blocking=False):
+            raise AuthError("install key could not be fetched",
+                            f"kid {kid!r}: every key server slot is busy")
+        try:
+            return self._fetch_once(name)
+        finally:
+            self.slots.release()
+
+    def _fetch_once(self, name):
+        with self.lock:
+            mine = name not in self.fetching
+            done = self.fetching.setdefault(name, threading.Event())
+        if mine:
+            self._fetch_and_store(name, done)
+        else:
+            done.wait(self.timeout * len(name[0]) + 1)
+        with self.lock:
+            if name in self.keys:
+                return self.keys[name]
+        raise AuthError("install key could not be fetched", f"kid {name[1]!r}")
+
+    def _fetch_and_store(self, name, done):
+        pem = None
+        try:
+            pem = _download_key(*name, self.timeout)
+        finally:
+            with self.lock:
+                if pem:
+                    self.keys[name] = pem
+                else:
+                    self.failed.pop(name, None)  # to the end: the newest failure
+                    self.failed[name] = time.monotonic()
+                del self.fetching[name]
+            done.set()
+
+    def _forget_old_failures(self):
+        # Failures are added in time order, so the oldest come first.
+        now = time.monotonic()
+        while self.failed:
+            oldest, failed_at = next(iter(self.failed.items()))
+            if len(self.failed) < FAILED_MAX and now - failed_at < FAILED_SECONDS:
+                return
+            del self.failed[oldest]
+
+
+def _download_key(servers, kid, timeout):
+    """The PEM for ``kid`` from the first server that has it, or None."""
+    for server in servers:
+        pem = _fetch(f"{server}/{urllib.parse.quote(kid, safe='')}", timeout)
+        if pem and pem.startswith("-----BEGIN PUBLIC KEY-----"):
+            return pem
+    return None
+
+
 class InstallVerifier:
-    """Checks signed install and uninstall tokens; caches public keys by kid."""
+    """Checks signed install and uninstall tokens against Atlassian's public keys."""
 
     def __init__(self, base_url, tenant_hosts, keys_url=None, timeout=3.0):
         self.base = base_url.rstrip("/")
         self.tenant_hosts = tuple(tenant_hosts)
         self.keys_url = keys_url.rstrip("/") if keys_url else None
-        self.timeout = timeout
-        self.keys = {}
-        self.lock = threading.Lock()
+        self.keys = InstallKeys(timeout)
 
     def allowed_tenant_url(self, url):
         """Whether a tenant baseUrl is https on an allowed Atlassian host."""
@@ -227,7 +314,7 @@ class InstallVerifier:
         if not isinstance(kid, str) or not KID_PATTERN.match(kid) or ".." in kid:
             raise AuthError("install token has no valid kid")
         self._check_offline(token, body, path)
-        pem = self._key(kid, body["baseUrl"])
+        pem = self.keys.get(self._servers(body["baseUrl"]), kid)
         try:
             return jwt.decode(
                 token, pem, algorithms=["RS256"], audience=[self.base, self.base + "/"],
@@ -268,19 +355,6 @@ class InstallVerifier:
             if host.endswith(suffixes):
                 return servers
         return DEFAULT_KEY_SERVERS
-
-    def _key(self, kid, tenant_base_url):
-        """The PEM for ``kid``, fetched once from the first server that has it."""
-        with self.lock:
-            if kid in self.keys:
-                return self.keys[kid]
-        for server in self._servers(tenant_base_url):
-            pem = _fetch(f"{server}/{urllib.parse.quote(kid, safe='')}", self.timeout)
-            if pem and pem.startswith("-----BEGIN PUBLIC KEY-----"):
-                with self.lock:
-                    self.keys[kid] = pem
-                return pem
-        raise AuthError("install key could not be fetched")
 
 
 ####################################################################################

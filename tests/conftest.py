@@ -66,11 +66,17 @@ def public_pem(private_key):
 
 
 class KeyServer:
-    """``GET /<kid>`` answers the PEM of KEYS[kid]; kids can be made to hang."""
+    """``GET /<kid>`` answers the PEM of KEYS[kid]; kids can be made to hang.
 
-    def __init__(self):
+    A hanging kid (every kid when ``hang_all``) is answered after ``stall`` seconds,
+    or as soon as ``release`` is set.
+    """
+
+    def __init__(self, stall=30.0, hang_all=False):
         self.requests = []
         self.hanging = set()
+        self.hang_all = hang_all
+        self.stall = stall
         self.release = threading.Event()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
@@ -92,8 +98,8 @@ class KeyServer:
             def do_GET(self):
                 kid = urllib.parse.unquote(self.path[1:])
                 keys.requests.append(kid)
-                if kid in keys.hanging:
-                    keys.release.wait(30)
+                if keys.hang_all or kid in keys.hanging:
+                    keys.release.wait(keys.stall)
                 key = KEYS.get(kid)
                 body = public_pem(key).encode() if key else b"no such key"
                 with contextlib.suppress(OSError):

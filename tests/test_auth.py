@@ -1,6 +1,7 @@
 """Connect authentication: qsh, tenant tokens per route class, signed installs."""
 
 import base64
+import concurrent.futures
 import contextlib
 import hashlib
 import hmac
@@ -27,6 +28,7 @@ from tests.conftest import (
     USER,
     A,
     B,
+    KeyServer,
     api,
     assert_error,
     claims,
@@ -44,6 +46,7 @@ from tests.conftest import (
     public_pem,
     qsh,
     request,
+    serving,
     sign_install,
     uninstall,
 )
@@ -533,4 +536,47 @@ def test_unreachable_key_server_answers_401_quickly(tmp_path, start_server,
         elapsed = time.monotonic() - started
     assert_error(resp, 401)
     assert elapsed < 5.0
+    assert db_snapshot(server.db)["tenants"] == []
+
+
+def test_failed_kid_is_not_asked_for_again_at_once(server, install_keys):
+    for _ in range(3):
+        assert_error(install(server, A, SECRET_A, kid="unpublished-key-1"), 401)
+    assert install_keys.count("unpublished-key-1") == 1
+
+
+def test_one_kid_is_fetched_once_at_a_time(tmp_path, start_server):
+    keys = KeyServer(stall=0.5, hang_all=True)
+    keys.publish("slow-key-1")
+    with serving(keys), concurrent.futures.ThreadPoolExecutor(2) as pool:
+        server = start_server(make_config(tmp_path, keys.url))
+        answers = list(pool.map(lambda key_secret: install(
+            server, *key_secret, kid="slow-key-1"), [(A, SECRET_A), (B, SECRET_B)]))
+    assert [resp.status for resp in answers] == [204, 204]
+    assert keys.count("slow-key-1") == 1
+
+
+def slowest_health_check(server, running, seconds=60):
+    """Poll /healthz until every future is done; the longest answer, in seconds."""
+    slowest, deadline = 0.0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        assert request(server, "GET", "/healthz").status == 200
+        slowest = max(slowest, time.monotonic() - started)
+        if not concurrent.futures.wait(running, timeout=0.05).not_done:
+            return slowest
+    pytest.fail("the installs did not finish")
+
+
+def test_stalling_key_server_holds_no_worker_thread(tmp_path, start_server):
+    # Every install has its own kid, as forged ones would, and the key server takes
+    # longer than the server's 3 s key timeout to answer any of them.
+    keys = KeyServer(stall=5.0, hang_all=True)
+    with serving(keys), concurrent.futures.ThreadPoolExecutor(20) as pool:
+        server = start_server(make_config(tmp_path, keys.url, key_timeout=3.0))
+        installs = [pool.submit(install, server, A, SECRET_A, kid=f"forged-{n}")
+                    for n in range(20)]
+        slowest = slowest_health_check(server, installs)
+    assert [future.result().status for future in installs] == [401] * 20
+    assert slowest < 2.0
     assert db_snapshot(server.db)["tenants"] == []
