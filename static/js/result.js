@@ -15,6 +15,21 @@ export const MULTI_VALUED_NOTE = 'An issue with several values in a grouped fiel
  */
 const note = (testid, text) => h('p', { className: 'note', 'data-testid': testid }, text);
 
+/** Keys named in the note before "and N more". */
+const NAMED_UNLOADED = 10;
+
+/**
+ * The note naming the issues Jira matched but could not return.
+ * @param {string[]} keys
+ */
+function unloadedNote(keys) {
+  const named = keys.slice(0, NAMED_UNLOADED).join(', ');
+  const more = keys.length > NAMED_UNLOADED
+    ? ` and ${formatNumber(keys.length - NAMED_UNLOADED, 0)} more` : '';
+  return `${issueCount(keys.length)} could not be loaded: ${named}${more}. `
+    + 'Refresh to try again.';
+}
+
 /**
  * The result of the open report, or null when nothing is held.
  * @param {import('./host.js').Host} host
@@ -22,14 +37,17 @@ const note = (testid, text) => h('p', { className: 'note', 'data-testid': testid
 export function renderResult(host) {
   const data = state.current();
   if (!data) return null;
-  const { config, result, fields, issues } = data;
+  const { config, result, fields, issues, unloaded } = data;
   const filtered = result.rows.length !== issues.length
     ? ` (filtered from ${formatNumber(issues.length, 0)} loaded)` : '';
+  const excluded = unloaded.length
+    ? `, excluding ${issueCount(unloaded.length)} that could not be loaded` : '';
   const tableWrap = h('div', { className: 'table-holder' }, renderTable(host));
   return h('section', { className: 'result', 'aria-label': 'Report result' },
     h('p', { className: 'summary', 'data-testid': 'summary' },
-      h('strong', null, issueCount(result.totals.count)), filtered),
+      h('strong', null, issueCount(result.totals.count)), filtered, excluded),
     data.note ? note('load-note', data.note) : null,
+    unloaded.length ? note('unloaded-note', unloadedNote(unloaded)) : null,
     result.multiValued ? note('multi-valued-note', MULTI_VALUED_NOTE) : null,
     filterMisses(data).map((text) => note('filter-note', text)),
     renderChart(config, result, fields),

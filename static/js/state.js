@@ -11,11 +11,12 @@ export const COLLAPSE_ABOVE = 500;
  * @typedef {import('./api.js').Report} Report
  * @typedef {{
  *   reportId: string, jql: string, loadedFields: Set<string>, fields: Map<string, any>,
- *   issues: any[], note: string, config: Report, result: any, expandAll: boolean,
- *   toggled: Set<string>, lines: import('./lines.js').Lines|null,
+ *   issues: any[], note: string, unloaded: string[], config: Report, result: any,
+ *   expandAll: boolean, toggled: Set<string>, lines: import('./lines.js').Lines|null,
  *   options: Map<string, Map<string, string>>, sort: import('./sorting.js').ViewSort|null,
  * }} Held  lines: the table's visible lines, flattened again after expanding or collapsing;
- *   options: valueOptions by field id; sort: the view's own sort by a column, over the saved one
+ *   options: valueOptions by field id; sort: the view's own sort by a column, over the saved one;
+ *   unloaded: the keys of matching issues Jira could not return, which no total counts
  */
 
 /** @type {Held|null} */
@@ -23,13 +24,14 @@ let held = null;
 
 /**
  * Keep freshly loaded issues for a report and compute its result.
- * @param {{report: Report, fields: Map<string, any>, issues: any[], note?: string}} loaded
+ * @param {{report: Report, fields: Map<string, any>, issues: any[], note?: string,
+ *   unloaded?: string[]}} loaded
  */
-export function hold({ report, fields, issues, note }) {
+export function hold({ report, fields, issues, note, unloaded }) {
   held = {
     reportId: report.id, jql: report.jql, loadedFields: new Set(reportFields(report)), fields,
-    issues, note: note ?? '', config: report, result: null, expandAll: true, toggled: new Set(),
-    lines: null, options: new Map(), sort: null,
+    issues, note: note ?? '', unloaded: unloaded ?? [], config: report, result: null,
+    expandAll: true, toggled: new Set(), lines: null, options: new Map(), sort: null,
   };
   compute(held, report);
 }
