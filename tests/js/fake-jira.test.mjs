@@ -7,6 +7,7 @@ import { generateIssues } from '../../static/js/demo/data.js';
 const JIRA = createFakeJira({ issues: 6000, seed: 3 });
 const SEARCH = '/rest/api/3/search/jql';
 const BULK = '/rest/api/3/issue/bulkfetch';
+const LEAN = { fields: ['summary'] };
 const ids = (n, from = 10001) => Array.from({ length: n }, (_, i) => String(from + i));
 
 /** POST `body` as JSON; the status and parsed answer. */
@@ -110,6 +111,35 @@ test('bulkfetch serves 1,000 only to lean requests, else 100', async () => {
     assert.equal(answer.status, 400, JSON.stringify(shape).slice(0, 60));
     assert.match(answer.body.errorMessages[0], /at most 100 issues/);
   }
+});
+
+// The OpenAPI spec of POST /rest/api/3/issue/bulkfetch allows 100 issues a call and answers
+// 400 beyond; `strictBulk` (the demo's ?bulk100=1) is a site that keeps to it.
+test('with strictBulk, bulkfetch allows 100 issues a call whatever the fields', async () => {
+  const jira = createFakeJira({ issues: 300, strictBulk: true });
+  const lean = { fields: ['summary', 'customfield_10016'] };
+  const refused = await post(BULK, { issueIdsOrKeys: ids(101), ...lean }, jira);
+  assert.equal(refused.status, 400);
+  assert.deepEqual(refused.body.errors, {});
+  assert.match(refused.body.errorMessages[0], /at most 100 issues/);
+  const ok = await post(BULK, { issueIdsOrKeys: ids(100), ...lean }, jira);
+  assert.deepEqual([ok.status, ok.body.issues.length], [200, 100]);
+});
+
+// BulkIssueResults.issueErrors in the spec: issues Jira could not return "due to a retriable
+// error or payload constraint", each an IssueError {id, errorMessage}.
+test('with issueErrors: 3, each call\'s 3 lowest ids fail every time, the next 3 once', async () => {
+  const jira = createFakeJira({ issues: 50, issueErrors: 3 });
+  const idsOf = (list) => list.map((entry) => entry.id);
+  const first = (await post(BULK, { issueIdsOrKeys: ids(10).reverse(), ...LEAN }, jira)).body;
+  assert.deepEqual(idsOf(first.issueErrors), ids(6));
+  assert.ok(first.issueErrors.every((entry) => typeof entry.errorMessage === 'string'));
+  assert.deepEqual(idsOf(first.issues), ids(4, 10007));
+  const retry = (await post(BULK, { issueIdsOrKeys: ids(6), ...LEAN }, jira)).body;
+  assert.deepEqual([idsOf(retry.issueErrors), idsOf(retry.issues)], [ids(3), ids(3, 10004)]);
+  const again = (await post(BULK, { issueIdsOrKeys: ids(10), ...LEAN }, jira)).body;
+  assert.deepEqual([idsOf(again.issueErrors), idsOf(again.issues)], [ids(3), ids(7, 10004)]);
+  assert.deepEqual((await post(BULK, { issueIdsOrKeys: ids(10), ...LEAN })).body.issueErrors, []);
 });
 
 test('the same seed gives the same data; another seed gives other data', () => {

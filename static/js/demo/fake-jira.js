@@ -1,26 +1,29 @@
-// The demo's stand-in for Jira Cloud's REST API: routes, paging limits, latency and 429s.
+// The demo's stand-in for Jira Cloud's REST API: routes, paging and bulkfetch limits, latency, 429s.
 // @ts-check
 import { FIELDS, SITE, generateIssues } from './data.js';
 import { parseJql } from './jql.js';
 import { compileQuery } from './jql-eval.js';
 import { bulkUsers } from './users.js';
-import { json, tooManyRequests } from './wire.js';
+import { EXPAND, fieldList, json, projector, refusal, tooManyRequests } from './wire.js';
 
 /**
- * @typedef {{issues?: number, latencyMs?: number, seed?: number, now?: number}} FakeJiraConfig
+ * @typedef {{issues?: number, latencyMs?: number, seed?: number, now?: number,
+ *   strictBulk?: boolean, issueErrors?: number}} FakeJiraConfig  strictBulk: bulkfetch allows
+ *   100 issues a call whatever the fields; issueErrors: how many issues of each bulkfetch call
+ *   Jira cannot return (see failures())
  * @typedef {{method?: string, url: string, body?: string}} FakeRequest
  * @typedef {import('./wire.js').FakeResponse} FakeResponse
  * @typedef {import('./jql-eval.js').Issue} Issue
  * @typedef {{at: number, matches: Issue[]}} Cached
  * @typedef {{issues: Issue[], byRef: Map<string, Issue>, latencyMs: number,
- *   queries: Map<string, Cached>}} Site
+ *   queries: Map<string, Cached>, strictBulk: boolean, issueErrors: number,
+ *   failedOnce: Set<string>}} Site
  * @typedef {{retryAfter?: number|null, reason?: string}} Limit
  */
 
-const EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
-const FIELD_IDS = FIELDS.map((f) => f.id).filter((id) => id !== 'issuekey');
 const HEAVY = ['comment', 'worklog', 'attachment', '*all', '*navigable'];
 const SLOW = [...EXPAND.split(','), 'transitions'].filter((e) => e !== 'names' && e !== 'schema');
+const RETRIABLE = 'The issue could not be retrieved in time. Try again.';
 const TOO_MANY = 'You can request at most 100 issues at a time, or 1000 when fields names 1 to '
   + `100 fields, none of ${HEAVY.join(', ')}, and expand none of ${SLOW.join(', ')}.`;
 
@@ -66,10 +69,12 @@ export function createFakeJira(config = {}) {
 }
 
 /** @param {FakeJiraConfig} config  @returns {Site} */
-function buildSite({ issues = 5000, latencyMs = 0, seed = 1, now }) {
+function buildSite({ issues = 5000, latencyMs = 0, seed = 1, now, strictBulk = false,
+  issueErrors = 0 }) {
   const list = generateIssues({ issues, seed, now });
   const byRef = new Map(list.flatMap((i) => [[i.id, i], [i.key, i]]));
-  return { issues: list, byRef, latencyMs, queries: new Map() };
+  return { issues: list, byRef, latencyMs, queries: new Map(), strictBulk, issueErrors,
+    failedOnce: new Set() };
 }
 
 /** @type {Record<string, (site: Site, body: any, query: URLSearchParams) => any>} */
@@ -88,7 +93,6 @@ const ROUTES = {
 function answer(site, method, url, text) {
   const { pathname, searchParams } = new URL(url, SITE);
   const route = ROUTES[`${method} ${pathname}`];
-  const refusal = (status, messages) => json(status, { errorMessages: messages, errors: {} });
   if (!route) return refusal(404, [`No ${method} endpoint matches ${pathname}.`]);
   const body = method === 'POST' ? attempt(() => JSON.parse(text ?? '')) : {};
   if (!body || typeof body !== 'object' || body instanceof Error) {
@@ -143,41 +147,44 @@ function search(site, { jql, fields, maxResults, nextPageToken }) {
     ...(!isLast && { nextPageToken: btoa(`page:${start + size}`).replace(/=+$/, '') }), isLast };
 }
 
-/** The requested fields, from an array or a comma list.
- * @param {unknown} fields  @param {string[]} fallback */
-const fieldList = (fields, fallback) => (fields == null ? fallback
-  : (Array.isArray(fields) ? fields : String(fields).split(',')).map((f) => String(f).trim()));
-
-/** An IssueBean with exactly the requested fields (null or [] when empty). Pages of ids or keys
- * only carry just those, unless `full`.  @param {string[]} wanted  @param {boolean} [full] */
-function projector(wanted, full = false) {
-  const all = wanted.some((f) => f === '*all' || f === '*navigable');
-  const ids = FIELD_IDS.filter((id) => (all || wanted.includes(id)) && !wanted.includes(`-${id}`));
-  if (!full && wanted.every((f) => f === 'id' || f === 'key')) {
-    const key = wanted.includes('key');
-    return (/** @type {Issue} */ i) => (key ? { id: i.id, key: i.key } : { id: i.id });
-  }
-  return (/** @type {Issue} */ i) => ({ expand: EXPAND, id: i.id, self: i.self, key: i.key,
-    fields: Object.fromEntries(ids.map((id) => [id, i.fields[id] ?? null])) });
-}
-
-/** Issues by id or key in ascending id order: 100 a call, or 1,000 when the request is lean.
+/** Issues by id or key in ascending id order, and those it cannot return in issueErrors as
+ * `{id, errorMessage}` (OpenAPI spec: BulkIssueResults, IssueError).
  * @param {Site} site  @param {any} body */
-function bulkfetch(site, { issueIdsOrKeys: refs, fields, expand }) {
+function bulkfetch(site, body) {
+  const refs = body.issueIdsOrKeys;
   if (!Array.isArray(refs) || !refs.length) badRequest('issueIdsOrKeys must not be empty.');
-  const wanted = fieldList(fields, ['*navigable']);
-  const named = wanted.filter((f) => !f.startsWith('-'));
-  const slow = fieldList(expand, []).some((e) => SLOW.includes(e));
-  const lean = fields != null && named.length > 0 && named.length <= 100
-    && !named.some((f) => HEAVY.includes(f)) && !slow;
-  if (refs.length > (lean ? 1000 : 100)) {
-    badRequest(lean ? 'You can request at most 1000 issues at a time.' : TOO_MANY);
-  }
+  checkBulkCap(site, refs.length, body);
   // Like Jira, unknown or hidden issues are left out without an issueErrors entry.
   const found = refs.map((ref) => site.byRef.get(String(ref).toUpperCase()));
   const issues = [...new Set(found)].filter((i) => i !== undefined)
     .sort((a, b) => Number(a?.id) - Number(b?.id));
-  return { issues: issues.map(projector(wanted, true)), issueErrors: [] };
+  const failing = failures(site, issues);
+  return { issues: issues.filter((i) => !failing.has(i))
+    .map(projector(fieldList(body.fields, ['*navigable']), true)),
+  issueErrors: [...failing].map((i) => ({ id: i.id, errorMessage: RETRIABLE })) };
+}
+
+/** Jira's 400 past the issues a call may ask for: 100, or 1,000 when the request is lean (the
+ * 2026 documentation), except on a site that keeps the OpenAPI spec's 100 for every request.
+ * @param {Site} site  @param {number} count  @param {any} body */
+function checkBulkCap(site, count, { fields, expand }) {
+  const named = fieldList(fields, []).filter((f) => !f.startsWith('-'));
+  const slow = fieldList(expand, []).some((e) => SLOW.includes(e));
+  const lean = named.length > 0 && named.length <= 100
+    && !named.some((f) => HEAVY.includes(f)) && !slow;
+  if (count <= 100 || (lean && !site.strictBulk && count <= 1000)) return;
+  if (site.strictBulk) badRequest('You can request at most 100 issues at a time.');
+  badRequest(lean ? 'You can request at most 1000 issues at a time.' : TOO_MANY);
+}
+
+/** The issues of one call Jira cannot return, with `issueErrors: N`: in id order, the first N
+ * every time (a payload constraint) and the next N only the first time they are asked for (a
+ * retriable error), so a retry loads those and the first N stay out.
+ * @param {Site} site  @param {Issue[]} issues */
+function failures({ issueErrors: n, failedOnce }, issues) {
+  const once = issues.slice(n, 2 * n).filter((i) => !failedOnce.has(i.id));
+  once.forEach((i) => failedOnce.add(i.id));
+  return new Set([...issues.slice(0, n), ...once]);
 }
 
 /** One query of jql/parse: its structure and Jira's complaints, by `validation` level.

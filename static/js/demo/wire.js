@@ -1,13 +1,37 @@
-// The fake Jira's answers as HTTP-like responses: JSON text, fast for big issue lists, and 429s.
+// The fake Jira's answers: IssueBeans with the requested fields, JSON text fast for big issue
+// lists, and 429s.
 // @ts-check
+import { FIELDS } from './data.js';
 
 /**
  * @typedef {{status: number, headers: Record<string, string>, body: string}} FakeResponse
  * @typedef {{retryAfter?: number|null, reason?: string}} Limit
  */
 
+export const EXPAND =
+  'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
+const FIELD_IDS = FIELDS.map((f) => f.id).filter((id) => id !== 'issuekey');
+
 /** JSON text of the site's shared values (users, statuses, versions…), written once each. */
 const texts = new WeakMap();
+
+/** The requested fields, from an array or a comma list.
+ * @param {unknown} fields  @param {string[]} fallback */
+export const fieldList = (fields, fallback) => (fields == null ? fallback
+  : (Array.isArray(fields) ? fields : String(fields).split(',')).map((f) => String(f).trim()));
+
+/** An IssueBean with exactly the requested fields (null or [] when empty). Pages of ids or keys
+ * only carry just those, unless `full`.  @param {string[]} wanted  @param {boolean} [full] */
+export function projector(wanted, full = false) {
+  const all = wanted.some((f) => f === '*all' || f === '*navigable');
+  const ids = FIELD_IDS.filter((id) => (all || wanted.includes(id)) && !wanted.includes(`-${id}`));
+  if (!full && wanted.every((f) => f === 'id' || f === 'key')) {
+    const key = wanted.includes('key');
+    return (/** @type {any} */ i) => (key ? { id: i.id, key: i.key } : { id: i.id });
+  }
+  return (/** @type {any} */ i) => ({ expand: EXPAND, id: i.id, self: i.self, key: i.key,
+    fields: Object.fromEntries(ids.map((id) => [id, i.fields[id] ?? null])) });
+}
 
 /**
  * A JSON response. Answers with an `issues` list are written from cached field values: the page
@@ -17,6 +41,10 @@ const texts = new WeakMap();
  */
 export const json = (status, value, headers = {}) => ({ status, body: answerJson(value),
   headers: { 'Content-Type': 'application/json;charset=UTF-8', ...headers } });
+
+/** Jira's refusal: `errorMessages`, and `errors` by field (none here).
+ * @param {number} status  @param {string[]} messages */
+export const refusal = (status, messages) => json(status, { errorMessages: messages, errors: {} });
 
 /** The text is built as one list of parts joined once: nested joins would copy it twice.
  * @param {any} value */
