@@ -546,10 +546,10 @@ def test_failed_kid_is_not_asked_for_again_at_once(server, install_keys):
 
 
 def test_one_kid_is_fetched_once_at_a_time(tmp_path, start_server):
-    keys = KeyServer(stall=0.5, hang_all=True)
+    keys = KeyServer(stall=1.0, hang_all=True)
     keys.publish("slow-key-1")
     with serving(keys), concurrent.futures.ThreadPoolExecutor(2) as pool:
-        server = start_server(make_config(tmp_path, keys.url))
+        server = start_server(make_config(tmp_path, keys.url, key_timeout=3.0))
         answers = list(pool.map(lambda key_secret: install(
             server, *key_secret, kid="slow-key-1"), [(A, SECRET_A), (B, SECRET_B)]))
     assert [resp.status for resp in answers] == [204, 204]
