@@ -545,9 +545,14 @@ def authenticate(db, kind):
     try:
         return _verify(db, kind)
     except auth.AuthError as err:
-        if err.detail:  # what the answer keeps to itself, for the operator
-            print(f"401 {bottle.request.path!r}: {err.detail}", file=sys.stderr)
-        bottle.abort(401, str(err))
+        refuse(err)
+
+
+def refuse(err):
+    """Abort 401 with the token error's message; only the log hears its detail."""
+    if err.detail:
+        print(f"401 {bottle.request.path!r}: {err.detail}", file=sys.stderr)
+    bottle.abort(401, str(err))
 
 
 class ConnectionPool:
@@ -718,7 +723,7 @@ def _verify_lifecycle(body):
         return bottle.request.app.config["addon.installs"].verify(
             _authorization("jwt")[1], body, bottle.request.path)
     except auth.AuthError as err:
-        bottle.abort(401, str(err))
+        refuse(err)
 
 
 def on_enabled(db, tenant):
