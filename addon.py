@@ -924,9 +924,11 @@ def make_app(config, first_routes=()):
     pool = ConnectionPool(config["addon.db"])
     app.config["addon.pool"] = pool
     timeout = config.get("addon.key_timeout", 3.0)
+    # A quarter of the worker threads at most may wait on key servers (at least one).
+    slots = max(1, config.get("addon.threads", 8) // 4)
     app.config["addon.installs"] = auth.InstallVerifier(
         _base_url(config), _tenant_hosts(config), config.get("addon.install_keys_url"),
-        timeout)
+        timeout, slots)
     if config.get("addon.forge_app_id"):
         app.config["addon.fit"] = auth.FitVerifier(
             config["addon.forge_app_id"], config.get("addon.forge_jwks_url"), timeout,

@@ -294,11 +294,12 @@ def _download_key(servers, kid, timeout):
 class InstallVerifier:
     """Checks signed install and uninstall tokens against Atlassian's public keys."""
 
-    def __init__(self, base_url, tenant_hosts, keys_url=None, timeout=3.0):
+    def __init__(self, base_url, tenant_hosts, keys_url=None, timeout=3.0,
+                 slots=FETCH_SLOTS):
         self.base = base_url.rstrip("/")
         self.tenant_hosts = tuple(tenant_hosts)
         self.keys_url = keys_url.rstrip("/") if keys_url else None
-        self.keys = InstallKeys(timeout)
+        self.keys = InstallKeys(timeout, slots)
 
     def allowed_tenant_url(self, url):
         """Whether a tenant baseUrl is https on an allowed Atlassian host."""
