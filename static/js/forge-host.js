@@ -26,15 +26,22 @@ const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/
  * @returns {Host}
  */
 export function forgeHost(bridge) {
+  let site = /** @type {string|null} */ (null);
+  // A new tab keeps the loaded report; the sandbox opens none itself, so the host must.
+  // Site-relative URLs open without a prompt (Forge's router page).
+  const open = (/** @type {string} */ path) => { bridge.router.open(path).catch(() => {}); };
   return {
     requestJira: (path, options) => requestJira(bridge, path, options),
     requestServer: (path, options) => requestServer(bridge, path, options),
-    getContext: async () => projectContext(await bridge.view.getContext()),
-    // A new tab keeps the loaded report; the sandbox opens none itself, so the host must.
-    openIssue: (key) => {
-      bridge.router.open(`/browse/${encodeURIComponent(key)}`).catch(() => {});
+    getContext: async () => {
+      const context = await bridge.view.getContext();
+      site = httpsOrigin(context?.siteUrl);
+      return projectContext(context);
     },
+    openIssue: (key) => open(`/browse/${encodeURIComponent(key)}`),
     issueHref: () => null,
+    siteUrl: () => site,
+    openPath: open,
     resize: () => {},
   };
 }
@@ -122,6 +129,16 @@ function projectContext(context) {
   if (!project?.key) return {};
   const projectId = project.id ? String(project.id) : undefined;
   return { projectKey: String(project.key), projectId };
+}
+
+/** The site's https origin from the context's siteUrl, or null. @param {any} url */
+function httpsOrigin(url) {
+  try {
+    const parsed = new URL(String(url));
+    return parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** @param {any} body */

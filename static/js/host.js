@@ -14,8 +14,12 @@ import { parseJson } from './json.js';
  *   getContext(): Promise<HostContext>,
  *   openIssue(key: string): void,
  *   issueHref(key: string): string|null,
+ *   siteUrl(): string|null,
+ *   openPath(path: string): void,
  *   resize(): void,
- * }} Host
+ * }} Host  `siteUrl` is the Jira site's address for links (null while unknown: Forge tells it
+ *   with the context, so once getContext has answered); `openPath` opens a site-relative path
+ *   such as `/issues/?jql=…` in Jira.
  */
 
 const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
@@ -34,6 +38,10 @@ export function connectHost(AP) {
     getContext: () => getContext(AP),
     openIssue: (key) => AP.navigator.go('issue', { issueKey: key }),
     issueHref: (key) => (site && ISSUE_KEY.test(key) ? `${site}/browse/${key}` : null),
+    siteUrl: () => site,
+    // Navigator~target~Jira `site` takes a relativeUrl or an absoluteUrl; go() takes no bare URL
+    // (developer.atlassian.com/cloud/jira/platform/jsapi/navigator/, …/jsapi/classes/jira/).
+    openPath: (path) => AP.navigator.go('site', { relativeUrl: path }),
     resize: () => AP.resize?.(),
   };
 }

@@ -1,7 +1,7 @@
 // The demo's stand-in for Atlassian's AP object: Jira requests go to the in-browser fake Jira.
 // @ts-check
 import { SITE } from './data.js';
-import { askJira, fetchToken, pageProject, startDemoJira } from './site.js';
+import { askJira, fetchToken, noteNavigation, pageProject, startDemoJira } from './site.js';
 
 /**
  * @typedef {import('./fake-jira.js').FakeResponse} FakeResponse
@@ -73,11 +73,33 @@ async function getContext(callback) {
   return context;
 }
 
-/** Open an issue the way Jira would, in a new tab (the demo site is not reachable offline). */
-function go(/** @type {string} */ target, /** @type {{issueKey?: string}} */ context = {}) {
-  if (target === 'issue' && context.issueKey) {
-    window.open(`${SITE}/browse/${encodeURIComponent(context.issueKey)}`, '_blank', 'noopener');
-  }
+/** @type {{target: string, url: string}[]} */
+const navigations = [];
+
+/**
+ * AP.navigator.go(target, context) for the Jira targets the app uses, as Navigator~target~Jira
+ * lists them (developer.atlassian.com/cloud/jira/platform/jsapi/navigator/ and
+ * …/jsapi/classes/jira/): `issue` takes an issueKey, `site` a relativeUrl or an absoluteUrl.
+ * Jira changes its own page; the demo notes the address in `AP.navigator.log`, names it on the
+ * page and opens it in a new tab.
+ * @param {string} target
+ * @param {{issueKey?: string, relativeUrl?: string, absoluteUrl?: string}} [context]
+ */
+function go(target, context = {}) {
+  const url = targetUrl(target, context);
+  if (url === null) return;
+  navigations.push({ target, url });
+  noteNavigation(url);
+  window.open(url, '_blank', 'noopener');
+}
+
+/** @param {string} target @param {{issueKey?: string, relativeUrl?: string,
+ * absoluteUrl?: string}} context @returns {string|null} */
+function targetUrl(target, { issueKey, relativeUrl, absoluteUrl }) {
+  if (target === 'issue' && issueKey) return `${SITE}/browse/${encodeURIComponent(issueKey)}`;
+  if (target === 'site' && relativeUrl?.startsWith('/')) return `${SITE}${relativeUrl}`;
+  if (target === 'site' && absoluteUrl) return absoluteUrl;
+  return null;
 }
 
 const demoJira = startDemoJira();
@@ -86,7 +108,7 @@ const AP = {
   request: (/** @type {string | RequestOptions} */ urlOrOptions, /** @type {any} */ more) =>
     request(demoJira, urlOrOptions, more),
   context: { getToken, getContext },
-  navigator: { go },
+  navigator: { go, log: navigations },
   resize: () => {},
   sizeToParent: () => {},
 };

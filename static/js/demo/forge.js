@@ -2,7 +2,7 @@
 // calls carry a demo Forge Invocation Token, as Forge's proxy would add one.
 // @ts-check
 import { DEMO_USER, SITE } from './data.js';
-import { askJira, fetchToken, pageProject, startDemoJira } from './site.js';
+import { askJira, fetchToken, noteNavigation, pageProject, startDemoJira } from './site.js';
 
 /**
  * What it does follows the published @forge/bridge 7.2.0 (out/fetch/fetch.js for requestJira,
@@ -95,14 +95,17 @@ async function getContext() {
 }
 
 /**
- * router.open / router.navigate: Jira opens its own pages; here each target is noted in
- * `router.log` and opened in a new tab (the demo site is not reachable offline).
+ * router.open / router.navigate with a URL (@forge/bridge 7.2.0 out/router/router.js: both send
+ * `navigate` with the url and a type of `new-tab` or `same-tab`): Jira opens its own pages; here
+ * each target is noted in `router.log`, named on the page and opened in a new tab.
  * @param {'new-tab'|'same-tab'} type
  * @returns {(url: string) => Promise<void>}
  */
 const navigate = (type) => async (url) => {
   routerLog.push({ url, type });
-  window.open(new URL(url, SITE).href, '_blank', 'noopener');
+  const address = new URL(url, SITE).href;
+  noteNavigation(address);
+  window.open(address, '_blank', 'noopener');
 };
 
 const demoJira = startDemoJira();

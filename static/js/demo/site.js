@@ -85,3 +85,17 @@ export async function fetchToken(path) {
   const { token } = await response.json();
   return String(token);
 }
+
+/**
+ * Say where Jira would have gone: the demo site is not reachable offline, so the demo hosts open
+ * it in a new tab and also name it on the page, where a user (and a test) can read it.
+ * @param {string} url
+ */
+export function noteNavigation(url) {
+  const note = document.querySelector('[data-testid="host-navigation"]')
+    ?? document.body.appendChild(Object.assign(document.createElement('p'),
+      { className: 'demo-navigation', role: 'status' }));
+  note.setAttribute('data-testid', 'host-navigation');
+  note.setAttribute('role', 'status');
+  note.textContent = `Jira would open: ${url}`;
+}
