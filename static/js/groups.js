@@ -8,12 +8,15 @@ import {columnOf, itemsOf, numbersOf} from './columns.js';
  * @typedef {import('./fields.js').Issue} Issue
  * @typedef {'count'|'sum'|'avg'|'min'|'max'|'distinct'} AggFunction
  * @typedef {{field: string, function: AggFunction, value: number|null}} AggValue
- * @typedef {{field: string, key: string, label: string, depth: number, count: number,
- *   values: AggValue[], children: Group[], rows: Issue[]}} Group
+ * @typedef {{field: string, key: string, item: any, label: string, depth: number,
+ *   count: number, values: AggValue[], children: Group[], rows: Issue[]}} Group
+ *   item: the field's value the group stands for (undefined for the empty group), which
+ *   drill-down writes into JQL
  * @typedef {{field: string, function: AggFunction, column: Column, values: Float64Array}} Agg
  *   values by issue position: 1/0 (has a value) for count, the number or NaN for the others
- * @typedef {{key: string, item: any, positions: number[], stats: Float64Array,
- *   label?: string, rank?: number}} Bucket
+ * @typedef {{key: string, item: any, label?: string, rank?: number}} Keyed  a value to label
+ *   and order, its item undefined when empty
+ * @typedef {Keyed & {positions: number[], stats: Float64Array}} Bucket
  * @typedef {{column: Column, aggs: Agg[], byCode: Bucket[], made: Bucket[], ctx: Context}} Level
  */
 
@@ -35,7 +38,8 @@ export function groupLevel(positions, levels, depth, aggs, ctx) {
   const sorted = level.made.map((bucket) => labelled(bucket, column, ctx));
   sorted.sort((a, b) => compareBuckets(a, b, column, ctx.collator));
   return sorted.map((b) => withRows({
-    field: column.id, key: b.key, label: b.label ?? '', depth, count: b.positions.length,
+    field: column.id, key: b.key, item: b.item, label: b.label ?? '', depth,
+    count: b.positions.length,
     values: valuesOf(aggs, b.stats, b.positions, ctx),
     children: depth + 1 < levels.length ? groupLevel(b.positions, levels, depth + 1, aggs, ctx)
       : [],
@@ -83,9 +87,10 @@ function addTo(level, code, pos) {
   return 1;
 }
 
-/** The bucket with label and rank; labels are memoised (Intl is slow).
- * @param {Bucket} bucket @param {Column} column @param {Context} ctx @returns {Bucket} */
-function labelled(bucket, column, ctx) {
+/** The value with its label and rank; labels are memoised (Intl is slow).
+ * @template {Keyed} T @param {T} bucket @param {Column} column @param {Context} ctx
+ * @returns {T} */
+export function labelled(bucket, column, ctx) {
   const {spec, labels} = column;
   const empty = bucket.item === undefined;
   let label = labels.get(bucket.key);
@@ -96,8 +101,9 @@ function labelled(bucket, column, ctx) {
   return Object.assign(bucket, {label, rank: empty ? 0 : spec.rank(bucket.item, ctx)});
 }
 
-/** @param {Bucket} a @param {Bucket} b @param {Column} column @param {Intl.Collator} collator */
-function compareBuckets(a, b, column, collator) {
+/** The field's own order: by rank, then label unless numeric; the empty value last.
+ * @param {Keyed} a @param {Keyed} b @param {Column} column @param {Intl.Collator} collator */
+export function compareBuckets(a, b, column, collator) {
   if (!a.key !== !b.key) return a.key ? -1 : 1;
   const diff = (a.rank ?? 0) - (b.rank ?? 0);
   if (diff) return diff;
