@@ -1,4 +1,4 @@
-"""Engine: computeReport on generated issues against one plain pass over the same fields.
+"""Engine: computeReport and computeSeries on generated issues against one plain pass each.
 
 Run: python bench/engine.py [--issues 100000] [--runs 7]
 """
@@ -32,6 +32,15 @@ REPORT = {
     ],
 }
 TARGET = 6.0
+# Created vs resolved story points per ISO week, cumulative, in a zone with DST.
+SERIES = {
+    "dates": ["created", "resolutiondate"],
+    "interval": "week",
+    "cumulative": True,
+    "value": {"function": "sum", "field": "customfield_10016"},
+}
+SERIES_ZONE = "Europe/Berlin"
+SERIES_TARGET = 3.0
 
 # Assignee × Status, story points summed: the pivot the issue names, over every issue.
 PIVOT = {
@@ -71,6 +80,51 @@ async ({ config, issues: count, runs }) => {
 }
 """
 
+# computeSeries against the plain pass over the fields it reads, timed the same way.
+SERIES_JS = """
+async ({ timeSeries, timeZone, issues: count, runs }) => {
+  const at = (path) => new URL(path, document.baseURI).href;
+  const { generateIssues, FIELDS } = await import(at('static/js/demo/data.js'));
+  const { reportFields, fieldValue } = await import(at('static/js/report.js'));
+  const { computeSeries } = await import(at('static/js/series.js'));
+  const issues = generateIssues({ issues: count, seed: 1 });
+  const fields = new Map(FIELDS.map((f) => [f.id, f]));
+  const ids = reportFields({ timeSeries });
+  const plain = () => {
+    let present = 0;
+    for (const issue of issues) {
+      for (const id of ids) if (fieldValue(issue, id) != null) present += 1;
+    }
+    return present;
+  };
+  const series = () => computeSeries(timeSeries, issues, fields, { timeZone });
+  const time = (fn) => { const start = performance.now(); fn(); return performance.now() - start; };
+  for (let n = 0; n < 2; n += 1) { plain(); series(); }
+  const plainMs = [], seriesMs = [];
+  for (let n = 0; n < runs; n += 1) { plainMs.push(time(plain)); seriesMs.push(time(series)); }
+  const result = series();
+  return { plainMs, seriesMs, buckets: result.buckets.length, fields: ids.length,
+    totals: result.series.map((s) => s.total) };
+}
+"""
+
+
+def print_series(got, args):
+    """Print the time series' figures and its summary line."""
+    plain, series = median(got["plainMs"]), median(got["seriesMs"])
+    ratio = series / plain
+    totals = ", ".join(f"{total:g}" for total in got["totals"])
+    print(
+        f"time series: {args.issues} issues, {got['fields']} fields, {SERIES_ZONE}; "
+        f"{got['buckets']} weekly buckets; totals {totals}"
+    )
+    print("computeSeries ms: " + ", ".join(f"{ms:.1f}" for ms in got["seriesMs"]))
+    print("plain pass ms:    " + ", ".join(f"{ms:.1f}" for ms in got["plainMs"]))
+    print(
+        f"SUMMARY series: computeSeries {series:.1f} ms vs plain pass {plain:.1f} ms "
+        f"(medians of {args.runs}) = {ratio:.1f}x "
+        f"[{verdict(ratio <= SERIES_TARGET)} <= {SERIES_TARGET:g}x]"
+    )
 
 # computePivot against the plain pass over the three fields it reads, timed the same way.
 PIVOT_JS = """
@@ -130,6 +184,15 @@ def main(argv=None):
         got = page.evaluate(
             ENGINE_JS, {"config": REPORT, "issues": args.issues, "runs": args.runs}
         )
+        series = page.evaluate(
+            SERIES_JS,
+            {
+                "timeSeries": SERIES,
+                "timeZone": SERIES_ZONE,
+                "issues": args.issues,
+                "runs": args.runs,
+            },
+        )
         pivot = page.evaluate(
             PIVOT_JS, {"pivot": PIVOT, "issues": args.issues, "runs": args.runs}
         )
@@ -145,6 +208,7 @@ def main(argv=None):
         f"SUMMARY engine: computeReport {engine:.1f} ms vs plain pass {plain:.1f} ms "
         f"(medians of {args.runs}) = {ratio:.1f}x [{verdict(ratio <= TARGET)} <= {TARGET:g}x]"
     )
+    print_series(series, args)
     print_pivot(pivot, args)
     return 0
 

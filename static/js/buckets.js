@@ -14,9 +14,8 @@ import {civilDays} from './formats.js';
 /** @type {readonly Interval[]} */
 export const INTERVALS = Object.freeze(['day', 'week', 'month', 'quarter', 'year']);
 const DAY_MS = 86400000;
-/** Memoised per zone and per interval: a report asks about the same few hundred days. */
+/** Instant → day functions per zone, each remembering the days it has seen. */
 const zones = new Map();
-const keys = new Map();
 
 /** @param {number} n @param {number} [width] */
 const pad = (n, width = 2) => String(n).padStart(width, '0');
@@ -45,16 +44,11 @@ export function dateDay(text) {
   return m ? civilDays(Number(m[1]), Number(m[2]), Number(m[3])) : NaN;
 }
 
-/** The day number of an instant's wall-clock date in an IANA time zone (the browser's when
- * none is given); NaN for NaN. @param {number} time epoch ms @param {string} [timeZone] */
-export function instantDay(time, timeZone) {
-  return zoneDays(timeZone || browserTimeZone())(time);
-}
-
 /**
  * How a date field's number (epoch ms, as its kind's `number` gives it) becomes a day number:
- * a date's is UTC midnight of its own day; a datetime's is an instant, read in the zone.
- * Null for kinds that hold no date.
+ * a date's is UTC midnight of its own day; a datetime's is an instant, whose day is its
+ * wall-clock date in the zone (the browser's when none is given). NaN stays NaN; null for
+ * kinds that hold no date.
  * @param {string} kind @param {string} [timeZone] @returns {((time: number) => number)|null}
  */
 export function dayReader(kind, timeZone) {
@@ -65,27 +59,43 @@ export function dayReader(kind, timeZone) {
 /**
  * Instant → local day for one zone. Intl is asked once per UTC midnight seen, not per issue:
  * zones change offset at most once a day, so when both ends of a UTC day share an offset the
- * whole day has it; inside a day with a change (DST), each instant asks Intl itself.
+ * whole day has it; inside a day with a change (DST), each instant asks Intl itself. Issues
+ * come in JQL order, often by date, so the last day's answer is kept at hand.
  * @param {string} timeZone @returns {(time: number) => number}
  */
 function zoneDays(timeZone) {
   let days = zones.get(timeZone);
   if (days) return days;
   const offsetAt = zoneOffset(timeZone);
-  const midnights = new Map();
-  const atMidnight = (/** @type {number} */ day) => {
-    if (!midnights.has(day)) midnights.set(day, offsetAt(day * DAY_MS));
-    return midnights.get(day);
-  };
+  const dayOffset = memo((day) => {
+    const offset = offsetAt(day * DAY_MS);
+    return offset === offsetAt((day + 1) * DAY_MS) ? offset : NaN;  // NaN: a change that day
+  });
+  let lastDay = NaN;
+  let lastOffset = NaN;
   days = (/** @type {number} */ time) => {
-    if (Number.isNaN(time)) return NaN;
     const utcDay = Math.floor(time / DAY_MS);
-    const offset = atMidnight(utcDay);
-    const sure = offset === atMidnight(utcDay + 1) ? offset : offsetAt(time);
-    return Math.floor((time + sure) / DAY_MS);
+    if (utcDay !== lastDay) {
+      if (Number.isNaN(utcDay)) return NaN;
+      lastDay = utcDay;
+      lastOffset = dayOffset(utcDay);
+    }
+    return Math.floor((time + (Number.isNaN(lastOffset) ? offsetAt(time) : lastOffset)) / DAY_MS);
   };
   zones.set(timeZone, days);
   return days;
+}
+
+/** A function of a day number, remembered (keys kept small integers: Maps hash those fast).
+ * @template T @param {(day: number) => T} work @returns {(day: number) => T} */
+function memo(work) {
+  /** @type {Map<number, T>} */
+  const known = new Map();
+  return (day) => {
+    let answer = known.get(day | 0);
+    if (answer === undefined) known.set(day | 0, (answer = work(day)));
+    return answer;
+  };
 }
 
 /** The zone's offset from UTC (ms) at an instant, read from its wall clock there.
@@ -141,6 +151,10 @@ const RULES = {
     next: (day) => monthsLater(day, 12)},
 };
 
+/** Each interval's key of a day, remembered: a report asks about the same few hundred days. */
+const KEYS = /** @type {Record<Interval, (day: number) => string>} */ (Object.fromEntries(
+  INTERVALS.map((interval) => [interval, memo(RULES[interval].key)])));
+
 /** @param {string} interval @returns {Rule} */
 function rule(interval) {
   if (!Object.hasOwn(RULES, interval)) throw new RangeError(`unknown interval: ${interval}`);
@@ -155,11 +169,7 @@ function rule(interval) {
  */
 export function bucketKey(day, interval) {
   if (Number.isNaN(day)) return '';
-  let cache = keys.get(interval);
-  if (!cache) keys.set(interval, (cache = new Map()));
-  let key = cache.get(day);
-  if (key === undefined) cache.set(day, (key = rule(interval).key(day)));
-  return key;
+  return (KEYS[interval] ?? rule(interval).key)(day);
 }
 
 /** The key of the bucket after a bucket. @param {string} key @param {Interval} interval */

@@ -58,14 +58,17 @@ export function parseDateTime(s) {
     return Date.parse(sign === '+' || sign === '-' ? `${text.slice(0, -2)}:${text.slice(-2)}`
       : text);
   }
-  const two = (/** @type {number} */ at) => (text.charCodeAt(at) - 48) * 10
-    + text.charCodeAt(at + 1) - 48;
-  const day = civilDays(two(0) * 100 + two(2), two(5), two(8));
-  const local = ((day * 24 + two(11)) * 60 + two(14)) * 60000 + two(17) * 1000
-    + two(20) * 10 + text.charCodeAt(22) - 48;
-  const offset = (two(24) * 60 + two(26)) * 60000;
-  return text[23] === '+' ? local - offset : local + offset;
+  const day = civilDays(two(text, 0) * 100 + two(text, 2), two(text, 5), two(text, 8));
+  const local = ((day * 24 + two(text, 11)) * 60 + two(text, 14)) * 60000
+    + two(text, 17) * 1000 + two(text, 20) * 10 + text.charCodeAt(22) - 48;
+  const offset = (two(text, 24) * 60 + two(text, 26)) * 60000;
+  return text.charCodeAt(23) === 43 ? local - offset : local + offset;  // 43: '+'
 }
+
+/** The two digits of a text at a place as a number; a module-level function, not a closure
+ * per call, since every issue's dates pass through here.
+ * @param {string} text @param {number} at */
+const two = (text, at) => (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
 
 /** Days from 1970-01-01 to a Gregorian date; days past a month's end run into the next month,
  * as with Date.parse (H. Hinnant's days_from_civil).

@@ -2,7 +2,7 @@
 // @ts-check
 import {bucketBounds, bucketKey, bucketRange, dayReader} from './buckets.js';
 import {columnOf, makeContext, numbersOf} from './columns.js';
-import {fieldKind} from './fields.js';
+import {fieldKind, fieldValue, kindSpec} from './fields.js';
 
 /**
  * @typedef {import('./fields.js').Field} Field
@@ -63,12 +63,13 @@ export function computeSeries(timeSeries, issues, fields, {timeZone} = {}) {
  * @returns {Days} */
 function daysOf(ctx, id, issues) {
   const days = new Float64Array(issues.length).fill(NaN);
-  const dayOf = dayReader(fieldKind(ctx.fields.get(id) ?? {id}), ctx.timeZone);
+  const field = ctx.fields.get(id) ?? {id};
+  const dayOf = dayReader(fieldKind(field), ctx.timeZone);
+  const time = kindSpec(field).number;
   let [min, max] = [Infinity, -Infinity];
-  if (!dayOf) return {days, min, max};
-  const times = numbersOf(columnOf(ctx, id), issues);
-  for (let pos = 0; pos < times.length; pos++) {
-    const day = dayOf(times[pos]);
+  if (!dayOf || !time) return {days, min, max};
+  for (let pos = 0; pos < issues.length; pos++) {  // one pass: read, parse and place each date
+    const day = dayOf(time(fieldValue(issues[pos], id)));
     days[pos] = day;
     if (day < min) min = day;
     if (day > max) max = day;

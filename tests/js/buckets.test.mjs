@@ -2,11 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bucketBounds, bucketKey, bucketRange, dateDay, instantDay, nextBucket,
+  bucketBounds, bucketKey, bucketRange, dateDay, dayReader, nextBucket,
 } from '../../static/js/buckets.js';
 
 const keyOfDate = (text, interval) => bucketKey(dateDay(text), interval);
-const keyAt = (iso, interval, zone) => bucketKey(instantDay(Date.parse(iso), zone), interval);
+const keyAt = (iso, interval, zone) =>
+  bucketKey(dayReader('datetime', zone)(Date.parse(iso)), interval);
 
 test('ISO weeks start on Monday and carry the ISO week-year (ISO 8601 §3.2.2)', () => {
   assert.equal(keyOfDate('2026-01-31', 'week'), '2026-W05');
@@ -88,5 +89,8 @@ test('half-hour zones and zones ahead of UTC move instants across day and year e
 test('a Jira date is its own day, whatever the zone', () => {
   assert.equal(dateDay('1970-01-02'), 1);
   assert.ok(Number.isNaN(dateDay('')));
-  assert.ok(Number.isNaN(instantDay(NaN, 'UTC')));
+  assert.ok(Number.isNaN(dayReader('datetime', 'UTC')(NaN)));
+  assert.equal(dayReader('date')(Date.parse('1970-01-02')), 1);
+  assert.equal(bucketKey(NaN, 'month'), '');
+  assert.equal(dayReader('number'), null);
 });
