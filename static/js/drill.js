@@ -172,14 +172,21 @@ export const groupLevels = (path) => path.map(({field, key, item}) => ({field, k
 export const pivotLevels = (row, column) =>
   /** @type {DrillLevel[]} */ ([row?.level, column?.level].filter(Boolean));
 
+/**
+ * "Other" of a list of values cut short (a chart's bars, a pivot's columns): none of the shown
+ * values, and the empty value too when it is among the rest.
+ * @param {string} field @param {{key: string, item: any}[]} shown (the empty value is skipped)
+ * @param {boolean} empty whether the empty value is folded into Other @returns {DrillLevel}
+ */
+export const otherLevel = (field, shown, empty) => ({field, key: '', other: {empty,
+  shown: shown.filter(({item}) => item !== undefined).map(({key, item}) => ({key, item}))}});
+
 /** A date range's level (a time-series point). @param {string} field @param {Bounds} range
  * @returns {DrillLevel} */
 export const rangeLevel = (field, range) => ({field, key: '', range});
 
-/**
- * The base JQL without its ORDER BY, found outside quoted strings (a value may say "order by").
- * @param {string} jql @returns {string}
- */
+/** The base JQL without its ORDER BY, found outside quoted strings (a value may say "order by").
+ * @param {string} jql @returns {string} */
 export function stripOrderBy(jql) {
   const strings = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?/gs;
   const masked = jql.replace(strings, (s) => ' '.repeat(s.length));

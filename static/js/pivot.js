@@ -1,6 +1,7 @@
 // The engine's pivot: one field's values as rows, another's as columns; counts, sums or averages.
 // @ts-check
 import {columnOf, keyColumn, makeContext, numbersOf} from './columns.js';
+import {otherLevel} from './drill.js';
 import {compareBuckets, labelled} from './groups.js';
 
 /**
@@ -24,10 +25,8 @@ import {compareBuckets, labelled} from './groups.js';
  * @typedef {'total'|'field'} PivotOrder  largest total first, or the field's own order
  * @typedef {import('./columns.js').ContextOptions
  *   & {order?: {rows?: PivotOrder, columns?: PivotOrder}}} PivotOptions  order: 'field' unless said
- * @typedef {{shown: {key: string, item: any}[], empty: boolean}} OtherValues
- *   the values of the shown columns but the empty one, and whether the empty value is in Other
  * @typedef {Required<import('./groups.js').Keyed> & {code: number, total: PivotCell,
- *   other?: OtherValues}} Head
+ *   level?: DrillLevel}} Head  a row or column being made; level: Other's
  * @typedef {{fn: PivotFunction, nums: Float64Array|null, width: number, rowTotals: Float64Array,
  *   columnTotals: Float64Array, cells: Map<number, Float64Array>, grand: Float64Array}} Tally
  *   Running [count, sum, numbers] per cell (keyed row code × width + column code), per row and
@@ -56,7 +55,7 @@ export function computePivot(pivot, issues, fields, options = {}) {
   const shown = pickColumns(all, tally.fn, pivot.maxColumns ?? DEFAULT_MAX_COLUMNS);
   const columns = sortHeads(shown, order.columns);
   const other = shown.length < all.length;
-  if (other) columns.push(otherColumn(tally, keyed, shown, all, issues.length));
+  if (other) columns.push(otherColumn(tally, keyed, shown, issues.length));
   return {
     rows: rows.map((head) => header(head, keyed[0])),
     columns: columns.map((head) => header(head, keyed[1])),
@@ -171,9 +170,9 @@ function pickColumns(all, fn, max) {
 /**
  * "Other": the issues under none of the shown columns, counted in one more pass.
  * @param {Tally} tally @param {[Column, Column]} keyed the row and column field's columns
- * @param {Head[]} shown @param {Head[]} all @param {number} n @returns {Head}
+ * @param {Head[]} shown @param {number} n @returns {Head}
  */
-function otherColumn(tally, [rows, columns], shown, all, n) {
+function otherColumn(tally, [rows, columns], shown, n) {
   const code = tally.width - 1;
   const isShown = new Uint8Array(code);
   for (const head of shown) isShown[head.code] = 1;
@@ -185,14 +184,12 @@ function otherColumn(tally, [rows, columns], shown, all, n) {
     }
     addStat(tally.columnTotals, 3 * code, tally.nums, pos);
   }
-  const other = {shown: shown.filter((h) => h.code !== 0).map(({key, item}) => ({key, item})),
-    empty: !isShown[0] && all.some((head) => head.code === 0)};
-  return {key: '', item: undefined, label: OTHER_LABEL, rank: 0, code, other,
+  return {key: '', item: undefined, label: OTHER_LABEL, rank: 0, code,
+    level: otherLevel(columns.id, shown, !isShown[0] && tally.columnTotals[0] > 0),
     total: cellOf(tally.fn, tally.columnTotals, 3 * code)};
 }
 
 /** @param {Head} head @param {Column} column @returns {PivotHeader} */
-function header({key, item, label, total, other}, column) {
-  const level = other ? {field: column.id, key, other} : {field: column.id, key, item};
-  return {key, label, level, total};
+function header({key, item, label, total, level}, column) {
+  return {key, label, level: level ?? {field: column.id, key, item}, total};
 }

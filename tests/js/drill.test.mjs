@@ -7,8 +7,8 @@ import {FIELDS as DEMO_FIELDS, generateIssues, mulberry32} from '../../static/js
 import {parseJql, tokenize} from '../../static/js/demo/jql.js';
 import {compileQuery} from '../../static/js/demo/jql-eval.js';
 import {
-  clauseName, drillJql, groupLevels, issueSearchUrl, levelJql, pivotLevels, quoteJql, rangeLevel,
-  stripOrderBy,
+  clauseName, drillJql, groupLevels, issueSearchUrl, levelJql, otherLevel, pivotLevels, quoteJql,
+  rangeLevel, stripOrderBy,
 } from '../../static/js/drill.js';
 import {computePivot} from '../../static/js/pivot.js';
 import {computeReport, groupKeys} from '../../static/js/report.js';
@@ -235,7 +235,7 @@ const baseIssues = (base) => {
   return DEMO.filter((i) => keys.has(i.key));
 };
 
-test('every group\'s drill-down finds exactly the group\'s issues', () => {
+test('every group\'s drill-down, and a chart\'s Other, finds exactly its issues', () => {
   const {pick, some} = drawer(2026);
   for (let n = 0; n < CONFIGS; n++) {
     const [base, groupBy] = [pick(BASES), some([...POOL, ...BUCKETS], 3)];
@@ -247,8 +247,20 @@ test('every group\'s drill-down finds exactly the group\'s issues', () => {
       walk(group.children, [...path, group]);
     });
     walk(groups, []);
+    checkOther(base, groups);
   }
 });
+
+/** A chart's "Other" bar after its first two: the issues in none of the bars shown. */
+function checkOther(base, groups) {
+  const [shown, rest] = [groups.slice(0, 2), groups.slice(2)];
+  if (!rest.length) return;
+  const level = otherLevel(groups[0].field, shown, rest.some((g) => g.item === undefined));
+  const jql = drillJql(base, [level], DEMO_MAP);
+  const inShown = new Set(shown.flatMap((g) => g.rows));
+  assert.ok(jql);
+  assert.deepEqual(search(jql), sortedKeys(baseIssues(base).filter((i) => !inShown.has(i))), jql);
+}
 
 /** Whether an issue counts under a pivot header, by the field's group keys (the oracle). */
 function under(issue, fieldId, header, shownKeys) {
