@@ -1,6 +1,7 @@
-// Calendar buckets (day, ISO week, month, quarter, year) of Jira dates and of instants in a zone.
+// Calendar buckets of days: ISO weeks, months, quarters, years; their keys, ranges and bounds.
 // @ts-check
 import {civilDays} from './formats.js';
+import {perDay} from './zones.js';
 
 /**
  * @typedef {'day'|'week'|'month'|'quarter'|'year'} Interval
@@ -14,16 +15,11 @@ import {civilDays} from './formats.js';
 /** @type {readonly Interval[]} */
 export const INTERVALS = Object.freeze(['day', 'week', 'month', 'quarter', 'year']);
 const DAY_MS = 86400000;
-/** Instant → day functions per zone, each remembering the days it has seen. */
-const zones = new Map();
 
 /** @param {number} n @param {number} [width] */
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 /** @param {number} n @param {number} m */
 const mod = (n, m) => ((n % m) + m) % m;
-
-/** The browser's own IANA time zone, for when Jira gives the user none. */
-export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** [year, month, day] of a day number. @param {number} day */
 function civil(day) {
@@ -42,74 +38,6 @@ export function dayText(day) {
 export function dateDay(text) {
   const m = /^(\d{4})-(\d\d)-(\d\d)/.exec(String(text));
   return m ? civilDays(Number(m[1]), Number(m[2]), Number(m[3])) : NaN;
-}
-
-/**
- * How a date field's number (epoch ms, as its kind's `number` gives it) becomes a day number:
- * a date's is UTC midnight of its own day; a datetime's is an instant, whose day is its
- * wall-clock date in the zone (the browser's when none is given). NaN stays NaN; null for
- * kinds that hold no date.
- * @param {string} kind @param {string} [timeZone] @returns {((time: number) => number)|null}
- */
-export function dayReader(kind, timeZone) {
-  if (kind === 'date') return (time) => Math.floor(time / DAY_MS);
-  return kind === 'datetime' ? zoneDays(timeZone || browserTimeZone()) : null;
-}
-
-/**
- * Instant → local day for one zone. Intl is asked once per UTC midnight seen, not per issue:
- * zones change offset at most once a day, so when both ends of a UTC day share an offset the
- * whole day has it; inside a day with a change (DST), each instant asks Intl itself. Issues
- * come in JQL order, often by date, so the last day's answer is kept at hand.
- * @param {string} timeZone @returns {(time: number) => number}
- */
-function zoneDays(timeZone) {
-  let days = zones.get(timeZone);
-  if (days) return days;
-  const offsetAt = zoneOffset(timeZone);
-  const dayOffset = memo((day) => {
-    const offset = offsetAt(day * DAY_MS);
-    return offset === offsetAt((day + 1) * DAY_MS) ? offset : NaN;  // NaN: a change that day
-  });
-  let lastDay = NaN;
-  let lastOffset = NaN;
-  days = (/** @type {number} */ time) => {
-    const utcDay = Math.floor(time / DAY_MS);
-    if (utcDay !== lastDay) {
-      if (Number.isNaN(utcDay)) return NaN;
-      lastDay = utcDay;
-      lastOffset = dayOffset(utcDay);
-    }
-    return Math.floor((time + (Number.isNaN(lastOffset) ? offsetAt(time) : lastOffset)) / DAY_MS);
-  };
-  zones.set(timeZone, days);
-  return days;
-}
-
-/** A function of a day number, remembered (keys kept small integers: Maps hash those fast).
- * @template T @param {(day: number) => T} work @returns {(day: number) => T} */
-function memo(work) {
-  /** @type {Map<number, T>} */
-  const known = new Map();
-  return (day) => {
-    let answer = known.get(day | 0);
-    if (answer === undefined) known.set(day | 0, (answer = work(day)));
-    return answer;
-  };
-}
-
-/** The zone's offset from UTC (ms) at an instant, read from its wall clock there.
- * @param {string} timeZone @returns {(time: number) => number} */
-function zoneOffset(timeZone) {
-  const format = new Intl.DateTimeFormat('en-US', {timeZone, hourCycle: 'h23', year: 'numeric',
-    month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'});
-  return (time) => {
-    /** @type {Record<string, number>} */
-    const wall = {};
-    for (const {type, value} of format.formatToParts(time)) wall[type] = Number(value);
-    const utc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-    return utc - (time - mod(time, 1000));
-  };
 }
 
 /** Monday-based weekday, 0 for Monday: day 0, 1970-01-01, was a Thursday. @param {number} day */
@@ -153,7 +81,7 @@ const RULES = {
 
 /** Each interval's key of a day, remembered: a report asks about the same few hundred days. */
 const KEYS = /** @type {Record<Interval, (day: number) => string>} */ (Object.fromEntries(
-  INTERVALS.map((interval) => [interval, memo(RULES[interval].key)])));
+  INTERVALS.map((interval) => [interval, perDay(RULES[interval].key)])));
 
 /** @param {string} interval @returns {Rule} */
 function rule(interval) {

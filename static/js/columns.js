@@ -1,7 +1,8 @@
 // The engine's per-issue values of a report's fields (numbers, group key codes), made once.
 // @ts-check
-import {browserTimeZone, bucketKey, dayReader} from './buckets.js';
+import {bucketKey} from './buckets.js';
 import {fieldKind, fieldValue, kindSpec} from './fields.js';
+import {browserTimeZone, dayReader} from './zones.js';
 
 /**
  * @typedef {import('./fields.js').Field} Field

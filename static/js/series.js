@@ -1,8 +1,9 @@
 // Time series: issues counted, or a number summed, per calendar bucket of one or two dates.
 // @ts-check
-import {bucketBounds, bucketKey, bucketRange, dayReader} from './buckets.js';
+import {bucketBounds, bucketKey, bucketRange} from './buckets.js';
 import {columnOf, makeContext, numbersOf} from './columns.js';
 import {fieldKind, fieldValue, kindSpec} from './fields.js';
+import {dayReader} from './zones.js';
 
 /**
  * @typedef {import('./fields.js').Field} Field

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bucketBounds, bucketKey, bucketRange, dateDay, dayReader, nextBucket,
+  bucketBounds, bucketKey, bucketRange, dateDay, nextBucket,
 } from '../../static/js/buckets.js';
+import {dayReader} from '../../static/js/zones.js';
 
 const keyOfDate = (text, interval) => bucketKey(dateDay(text), interval);
 const keyAt = (iso, interval, zone) =>
@@ -84,6 +85,12 @@ test('half-hour zones and zones ahead of UTC move instants across day and year e
   assert.equal(keyAt('2026-03-31T18:30:00Z', 'quarter', 'Asia/Kolkata'), '2026-Q2');
   assert.equal(keyAt('2026-03-31T18:30:00Z', 'quarter', 'UTC'), '2026-Q1');
   assert.equal(keyAt('2026-01-04T23:00:00Z', 'week', 'Pacific/Auckland'), '2026-W02');
+  // Lord Howe falls back half an hour (+11 to +10:30) at 15:00 UTC on 2026-04-04.
+  assert.equal(keyAt('2026-04-04T12:59:59Z', 'day', 'Australia/Lord_Howe'), '2026-04-04');
+  assert.equal(keyAt('2026-04-04T13:00:00Z', 'day', 'Australia/Lord_Howe'), '2026-04-05');
+  assert.equal(keyAt('2026-04-04T15:00:00Z', 'day', 'Australia/Lord_Howe'), '2026-04-05');
+  assert.equal(keyAt('2026-04-05T13:29:59Z', 'day', 'Australia/Lord_Howe'), '2026-04-05');
+  assert.equal(keyAt('2026-04-05T13:30:00Z', 'day', 'Australia/Lord_Howe'), '2026-04-06');
 });
 
 test('a Jira date is its own day, whatever the zone', () => {
