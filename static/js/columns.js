@@ -2,6 +2,7 @@
 // @ts-check
 import {bucketKey} from './buckets.js';
 import {fieldKind, fieldValue, kindSpec} from './fields.js';
+import {formatDate} from './formats.js';
 import {browserTimeZone, dayReader} from './zones.js';
 
 /**
@@ -60,12 +61,16 @@ export function grouping(entry) {
  */
 export function groupColumn(ctx, entry) {
   const {field, interval} = grouping(entry);
-  const dayOf = dayReader(fieldKind(ctx.fields.get(field) ?? {id: field}), ctx.timeZone);
-  if (!interval || !dayOf) return columnOf(ctx, field);
-  const id = `${field}/${interval}`;
+  const kind = fieldKind(ctx.fields.get(field) ?? {id: field});
+  const dayOf = dayReader(kind, ctx.timeZone);
+  // A datetime's day is the user's Jira day, the one its drill-down JQL reads, not the
+  // browser's: a plain datetime groups by the 'day' bucket.
+  const bucket = interval ?? (kind === 'datetime' ? 'day' : null);
+  if (!bucket || !dayOf) return columnOf(ctx, field);
+  const id = `${field}/${bucket}`;
   let column = ctx.columns.get(id);
   if (!column) {
-    column = {id: field, spec: bucketSpec(columnOf(ctx, field).spec, interval, dayOf),
+    column = {id: field, spec: bucketSpec(columnOf(ctx, field).spec, bucket, dayOf, !interval),
       labels: new Map()};
     ctx.columns.set(id, column);
   }
@@ -76,11 +81,13 @@ export function groupColumn(ctx, entry) {
  * A date kind grouped by calendar bucket: an item's key and label are its bucket's key
  * ('2026-01', '2026-W05'), ranked by its day so that buckets run in time order.
  * @param {KindSpec} spec @param {Interval} interval @param {(time: number) => number} dayOf
+ * @param {boolean} dated labels as the locale writes a date (a plain datetime's day)
  * @returns {KindSpec}
  */
-function bucketSpec(spec, interval, dayOf) {
+function bucketSpec(spec, interval, dayOf, dated) {
   const key = (/** @type {{time: number}} */ item) => bucketKey(dayOf(item.time), interval);
-  return {...spec, key, label: key, rank: (item) => dayOf(item.time), numeric: true};
+  const label = dated ? (item, locale) => formatDate(key(item), locale) : key;
+  return {...spec, key, label, rank: (item) => dayOf(item.time), numeric: true};
 }
 
 /** The non-empty values of a column on an issue. @param {Issue} issue @param {Column} column */

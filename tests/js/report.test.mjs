@@ -600,6 +600,14 @@ describe('date buckets in groups', () => {
     assert.deepEqual(by([{field: 'status', interval: 'month'}], created), [['In Progress', 6]]);
   });
 
+  test('a plain datetime groups by the user time zone day, as its drill-down reads it', () => {
+    const late = [issue(1, {created: '2026-01-31T23:30:00.000+0000'})];
+    assert.deepEqual(run({groupBy: ['created']}, late, {timeZone: 'Asia/Tokyo'}).groups
+      .map((g) => g.key), ['2026-02-01']);
+    assert.deepEqual(run({groupBy: ['created']}, late, {timeZone: 'UTC'}).groups
+      .map((g) => g.key), ['2026-01-31']);
+  });
+
   test('bucket levels nest and carry the field id', () => {
     const {groups} = run({groupBy: ['status', {field: 'created', interval: 'month'}]}, created,
       {timeZone: 'UTC'});
