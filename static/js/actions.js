@@ -19,6 +19,7 @@ export function configOf(report) {
   const { name, description, jql, columns, sort, groupBy, filters, aggregations } = report;
   return {
     name, description: description ?? '', jql, columns, sort, groupBy, filters, aggregations,
+    pivot: report.pivot ?? null, timeSeries: report.timeSeries ?? null,  // null: none
   };
 }
 

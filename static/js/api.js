@@ -5,10 +5,14 @@
  * @typedef {{field: string, direction: 'asc'|'desc'}} SortRule
  * @typedef {{field: string, values: string[]}} Filter
  * @typedef {{field: string, function: 'count'|'sum'|'avg'|'min'|'max'|'distinct'}} Aggregation
+ * @typedef {import('./report.js').GroupEntry} GroupEntry
+ * @typedef {import('./report.js').Pivot} Pivot
+ * @typedef {import('./report.js').TimeSeries} TimeSeries
  * @typedef {{
  *   name: string, description: string, jql: string, columns: string[], sort: SortRule[],
- *   groupBy: string[], filters: Filter[], aggregations: Aggregation[], version?: number,
- * }} ReportConfig
+ *   groupBy: GroupEntry[], filters: Filter[], aggregations: Aggregation[],
+ *   pivot?: Pivot|null, timeSeries?: TimeSeries|null, version?: number,
+ * }} ReportConfig  pivot and timeSeries: null when the report has none
  * @typedef {ReportConfig & {id: string, version: number, createdAt: string, createdBy: string,
  *   updatedAt: string, updatedBy: string}} Report
  * @typedef {{id: string, name: string, description: string, updatedAt: string, updatedBy: string,

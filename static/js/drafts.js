@@ -1,6 +1,7 @@
 // Starting points for the editor: a new report's draft and the field lists each picker offers.
 // @ts-check
 import { kindOf } from './cells.js';
+import { DATES, NUMERIC } from './pickers.js';
 
 /** Kinds that have no group keys worth grouping, filtering or sorting by. */
 const NOT_GROUPABLE = new Set(['adf', 'any', 'count', 'progress']);
@@ -16,6 +17,7 @@ export function newDraft(projectKey) {
     name: '', description: '',
     jql: projectKey ? `project = ${projectKey} ORDER BY created DESC` : '',
     columns: [...DEFAULT_COLUMNS], sort: [], groupBy: [], filters: [], aggregations: [],
+    pivot: null, timeSeries: null,
   };
 }
 
@@ -31,5 +33,7 @@ export function fieldLists(fields) {
     all: { id: 'fields-all', fields: only((field) => field.navigable !== false) },
     group: { id: 'fields-group', fields: only((field) => !NOT_GROUPABLE.has(kindOf(field))) },
     sort: { id: 'fields-sort', fields: only((field) => !NOT_SORTABLE.has(kindOf(field))) },
+    number: { id: 'fields-number', fields: only((field) => NUMERIC.has(kindOf(field))) },
+    date: { id: 'fields-date', fields: only((field) => DATES.has(kindOf(field))) },
   };
 }

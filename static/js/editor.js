@@ -13,10 +13,20 @@
  *                 per value (a value's label or key; the chips are [data-testid=filter-chip])
  *   rows:         [data-testid=<picker>-item][data-field=<id>] with move-up, move-down and
  *                 remove-item buttons.
- * Save with [data-testid=save-report]; errors appear in [id=<key>-error] next to the inputs.
+ *   date group:   a date group row has a [data-testid=group-interval] select (none, day, week,
+ *                 month, quarter, year)
+ *   pivot:        [data-testid=add-pivot], then the field inputs [data-testid=pivot-rows] and
+ *                 pivot-columns (a name, an id or "Name (id)"), the pivot-value-function
+ *                 select, pivot-value-field (number fields), pivot-maxColumns; remove-pivot
+ *   time series:  [data-testid=add-timeSeries], dates through series-date-picker +
+ *                 add-series-date, the timeSeries-interval select, timeSeries-cumulative,
+ *                 timeSeries-value-function and timeSeries-value-field; remove-timeSeries
+ * Save with [data-testid=save-report]; errors appear in [id=<key>-error] next to the inputs
+ * (a block's inputs: [id=<input's testid>-error]).
  */
 import { configOf } from './actions.js';
 import { ApiError, createReport, updateReport } from './api.js';
+import { blockSections } from './blocks.js';
 import { checkJql, localProblems, placeServerErrors } from './checks.js';
 import { button, h, labelled, setErrors } from './dom.js';
 import { fieldLists, newDraft } from './drafts.js';
@@ -45,14 +55,16 @@ export function showEditor(app, main, report, fields) {
   const draft = report ? structuredClone(report) : newDraft(app.projectKey);
   const lists = fieldLists(fields);
   /** @type {Form} */
-  const form = { draft, slots: {}, jqlCheck: 0 };
+  const form = { draft, fields, slots: {}, jqlCheck: 0 };
   const top = basics(app, form);
   const valueOptions = (/** @type {any} */ field) => state.valueOptions(draft.id, field);
+  const context = { fields, lists, valueOptions };
   const sections = SECTIONS.map((spec) => {
-    const section = listSection(spec, draft, { fields, lists, valueOptions });
+    const section = listSection(spec, draft, context);
     form.slots[spec.key] = section.error;
     return section.root;
   });
+  const blocks = blockSections(draft, context, form.slots);
   const save = button('save-report', 'Save', () => saveReport(app, form, save),
     { className: 'primary' });
   const cancel = () => (draft.id ? app.openReport(draft.id) : app.showList());
@@ -62,7 +74,7 @@ export function showEditor(app, main, report, fields) {
     button('cancel-edit', 'Cancel', cancel));
   main.replaceChildren(h('form', { className: 'editor', 'aria-label': 'Report editor',
     novalidate: true, onSubmit: (/** @type {Event} */ event) => event.preventDefault() },
-  title, top, h('div', { className: 'sections' }, sections), datalists, footer));
+  title, top, h('div', { className: 'sections' }, sections, blocks), datalists, footer));
   main.querySelector('input')?.focus();
 }
 
@@ -104,10 +116,10 @@ const JQL_HINT = 'Which issues the report covers, e.g. project = KEY AND created
  * @param {HTMLElement} saveButton
  */
 async function saveReport(app, form, saveButton) {
-  const { draft, slots } = form;
+  const { draft, fields, slots } = form;
   clearMessage();
   Object.values(slots).forEach((slot) => setErrors(slot, []));
-  const problems = { ...localProblems(draft), jql: await checkJql(app.host, form) };
+  const problems = { ...localProblems(draft, fields), jql: await checkJql(app.host, form) };
   Object.entries(problems).forEach(([key, messages]) => setErrors(slots[key], messages));
   if (Object.values(problems).some((messages) => messages.length)) return refuse(form);
   saveButton.toggleAttribute('disabled', true);

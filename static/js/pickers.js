@@ -4,8 +4,9 @@ import { button, h, setErrors } from './dom.js';
 
 /** @typedef {{id: string, name: string, schema?: any}} Field */
 
-const NUMERIC = new Set(['number', 'duration']);
-const DATES = new Set(['date', 'datetime']);
+/** Field kinds that are numbers (summed, averaged) and dates (bucketed by interval). */
+export const NUMERIC = new Set(['number', 'duration']);
+export const DATES = new Set(['date', 'datetime']);
 const FUNCTION_NAMES = /** @type {Record<string, string>} */ ({
   sum: 'Sum', avg: 'Average', min: 'Minimum', max: 'Maximum', count: 'Count', distinct: 'Distinct',
 });
@@ -13,13 +14,16 @@ const FIELD_ID = /\(([A-Za-z0-9_.:-]{1,100})\)$/;
 const NO_VALUES = 'No values of this field are loaded yet: save, open the report, then edit it '
   + 'again to pick from its values. Typed values must match exactly.';
 
+/** How a field is offered and shown: "Name (id)". @param {Field} field */
+const shown = (field) => `${field.name} (${field.id})`;
+
 /**
  * A datalist of fields, offered as "Name (id)".
  * @param {string} id
  * @param {Field[]} fields
  */
 export function fieldDatalist(id, fields) {
-  const options = fields.map((field) => h('option', { value: `${field.name} (${field.id})` }));
+  const options = fields.map((field) => h('option', { value: shown(field) }));
   return h('datalist', { id }, options);
 }
 
@@ -75,6 +79,29 @@ export function fieldPicker({ name, label, listId, fields, onPick }) {
   onEnter(input, add);
   return h('div', { className: 'picker' }, h('label', { for: id }, label),
     h('div', { className: 'picker-row' }, input, button(`add-${name}`, 'Add', add)), error);
+}
+
+/**
+ * One field as a searchable input, for a block's single slots (a pivot's rows, a number to
+ * sum). `set` gets the id of the field typed or picked, else the text itself, which the
+ * editor's checks refuse; the datalist offers the fitting fields, the text may name any.
+ * @param {{id: string, listId: string, fields: Field[], current: string|null,
+ *   set: (id: string|null) => void}} options
+ */
+export function fieldInput({ id, listId, fields, current, set }) {
+  const known = fields.find((field) => field.id === current);
+  const input = /** @type {HTMLInputElement} */ (h('input', { type: 'text', list: listId,
+    autocomplete: 'off', 'data-testid': id, placeholder: 'Search fields by name',
+    value: known ? shown(known) : current ?? '' }));
+  input.addEventListener('input', () => {
+    const text = input.value.trim();
+    set(text ? resolveField(text, fields).field?.id ?? text : null);
+  });
+  input.addEventListener('change', () => {
+    const { field } = resolveField(input.value, fields);
+    if (field) input.value = shown(field);
+  });
+  return input;
 }
 
 /**

@@ -2,21 +2,27 @@
 // @ts-check
 import { fieldName, kindOf } from './cells.js';
 import { button, h } from './dom.js';
-import { choice, fieldPicker, functionsFor, valuesEditor } from './pickers.js';
+import { DATES, choice, fieldPicker, functionsFor, valuesEditor } from './pickers.js';
 
 /**
  * What sections share: fields by id, the field lists pickers offer, values in loaded data.
  * @typedef {{fields: Map<string, any>, lists: Record<string, {id: string, fields: any[]}>,
  *   valueOptions: (field: any) => Map<string, string>}} SectionContext
  * @typedef {(focus?: {index: number, testid: string}) => void} Changed  re-render, then focus
+ * @typedef {(item: any, context: SectionContext, changed: Changed,
+ *   set: (item: any) => void) => Node|null} Extra  a row's own controls; `set` replaces its item
  * @typedef {{key: string, picker: string, title: string, adding: string, hint: string,
  *   max: number, list: string, movable: boolean, unique: boolean, make: (field: any) => any,
- *   extra?: (item: any, context: SectionContext, changed: Changed) => Node}} Spec
+ *   extra?: Extra, slot?: string}} Spec  slot: its error slot's id before "-error", else key
  */
 
 /** @type {(item: any) => string} */
 const fieldOf = (item) => (typeof item === 'string' ? item : item.field);
-const ONLY_ID = (/** @type {any} */ field) => field.id;
+export const ONLY_ID = (/** @type {any} */ field) => field.id;
+/** A date group's interval; none groups by day, as before intervals existed. */
+const INTERVALS = [{ value: '', label: 'None (per day)' }, { value: 'day', label: 'Day' },
+  { value: 'week', label: 'Week' }, { value: 'month', label: 'Month' },
+  { value: 'quarter', label: 'Quarter' }, { value: 'year', label: 'Year' }];
 
 /** @type {Spec[]} */
 export const SECTIONS = [
@@ -24,8 +30,8 @@ export const SECTIONS = [
     hint: 'Shown in this order, after the issue key.',
     max: 50, list: 'all', movable: true, unique: true, make: ONLY_ID },
   { key: 'groupBy', picker: 'group', title: 'Group by', adding: 'Add a grouping level',
-    hint: 'Up to 3 levels, outermost first.',
-    max: 3, list: 'group', movable: true, unique: true, make: ONLY_ID },
+    hint: 'Up to 3 levels, outermost first. A date groups by day, or by the interval chosen.',
+    max: 3, list: 'group', movable: true, unique: true, extra: intervalChoice, make: ONLY_ID },
   { key: 'aggregations', picker: 'aggregation', title: 'Totals', adding: 'Add a total',
     hint: 'Shown per group and for the whole report; the first one is charted.',
     max: 20, list: 'all', movable: true, unique: false, extra: functionChoice,
@@ -49,7 +55,8 @@ export const SECTIONS = [
 export function listSection(spec, draft, context) {
   const list = h('ol', { className: 'item-list', 'data-testid': `${spec.picker}-list` });
   const pickerSlot = h('div');
-  const error = h('p', { className: 'field-error', id: `${spec.key}-error`, hidden: true });
+  const error = h('p', { className: 'field-error', id: `${spec.slot ?? spec.key}-error`,
+    hidden: true });
   /** @type {Changed} */
   const render = (focus) => {
     const items = draft[spec.key];
@@ -124,10 +131,11 @@ function itemRow(spec, draft, context, index, render) {
   const moves = spec.movable ? [move(index - 1, 'move-up', '↑', 'Move up'),
     move(index + 1, 'move-down', '↓', 'Move down')] : [];
   const changed = /** @type {Changed} */ ((focus) => render(focus && { ...focus, index }));
+  const set = (/** @type {any} */ item) => { items[index] = item; };  // the row stays as it is
   return h('li', { className: 'item', 'data-testid': `${spec.picker}-item`, 'data-field': id },
     h('span', { className: 'item-field' }, h('span', { className: 'item-name' }, name),
       h('span', { className: 'field-id' }, id)),
-    spec.extra?.(items[index], context, changed),
+    spec.extra?.(items[index], context, changed, set),
     h('span', { className: 'item-buttons' }, moves, remove));
 }
 
@@ -142,7 +150,20 @@ function swap(items, from, to) {
   return copy;
 }
 
-/** @type {NonNullable<Spec['extra']>} */
+/**
+ * The interval of a date grouping level: a plain field id groups per day, {field, interval}
+ * per calendar bucket. Other fields have none to choose (unless one is stored, so it can go).
+ * @type {Extra}
+ */
+function intervalChoice(item, context, changed, set) {
+  const { field, interval = '' } = typeof item === 'string' ? { field: item } : item;
+  if (!interval && !DATES.has(kindOf(context.fields.get(field)))) return null;
+  const label = `Interval for ${fieldName(context.fields, field)}`;
+  return choice(INTERVALS, interval, { 'data-testid': 'group-interval', 'aria-label': label },
+    (value) => set(value ? { field, interval: value } : field));
+}
+
+/** @type {Extra} */
 function functionChoice(item, context) {
   const options = functionsFor(kindOf(context.fields.get(item.field)), item.function);
   const label = `Function for ${fieldName(context.fields, item.field)}`;
@@ -150,7 +171,7 @@ function functionChoice(item, context) {
   return choice(options, item.function, props, (value) => { item.function = value; });
 }
 
-/** @type {NonNullable<Spec['extra']>} */
+/** @type {Extra} */
 function directionChoice(item, context) {
   const options = [{ value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }];
   const label = `Direction for ${fieldName(context.fields, item.field)}`;
@@ -158,7 +179,7 @@ function directionChoice(item, context) {
     (value) => { item.direction = value; });
 }
 
-/** @type {NonNullable<Spec['extra']>} */
+/** @type {Extra} */
 function filterValues(item, context, changed) {
   const field = context.fields.get(item.field) ?? { id: item.field, name: item.field };
   return valuesEditor(item, fieldName(context.fields, item.field), `values-${item.field}`,
