@@ -35,7 +35,7 @@ export function localProblems(draft, fields) {
 
 /** @param {Record<string, any>} pivot @param {Map<string, any>} fields @returns {Problems} */
 function pivotProblems(pivot, fields) {
-  const most = pivot.maxColumns;
+  const most = pivot.maxColumns ?? 12;  // absent: the server's default
   return {
     'pivot.rows': fieldProblems(pivot.rows, fields, 'the rows'),
     'pivot.columns': fieldProblems(pivot.columns, fields, 'the columns'),

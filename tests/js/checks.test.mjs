@@ -48,6 +48,14 @@ describe('localProblems of a pivot', () => {
     });
   });
 
+  test('an absent column limit is the default, an emptied one is refused', () => {
+    const {maxColumns, ...absent} = PIVOT;
+    assert.deepEqual(found(localProblems({...BASE, pivot: absent}, FIELDS)), {});
+    assert.deepEqual(found(localProblems({...BASE, pivot: {...PIVOT, maxColumns: NaN}}, FIELDS)),
+      {'pivot.maxColumns': ['Enter a whole number from 1 to 50.']});
+    assert.equal(maxColumns, 12);
+  });
+
   test('unknown fields pass when the fields could not be loaded', () => {
     const pivot = {...PIVOT, rows: 'customfield_1', value: {function: 'sum', field: 'x'}};
     assert.deepEqual(found(localProblems({...BASE, pivot}, new Map())), {});
