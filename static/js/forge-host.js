@@ -10,9 +10,14 @@ import { parseJson } from './json.js';
  *   invokeRemote(input: {path: string, method: string, headers?: Record<string, string>,
  *     body?: any}):
  *     Promise<{status: number, headers?: Record<string, string|string[]>, body?: any}>,
- *   view: {getContext(): Promise<any>},
+ *   view: {getContext(): Promise<any>, createHistory(): Promise<ForgeHistory>},
  *   router: {open(url: string): Promise<void>},
  * }} Bridge
+ * @typedef {{location: {pathname: string, search: string},
+ *   push(to: {pathname: string, search: string}): void,
+ *   replace(to: {pathname: string, search: string}): void}} ForgeHistory  the `history`
+ *   package's History (v4 types) that view.createHistory() resolves (@forge/bridge 7.2.0,
+ *   out/view/createHistory.d.ts); its location is the page's, below the app's own address
  * @typedef {import('./host.js').Host} Host
  * @typedef {import('./host.js').HostResponse} HostResponse
  * @typedef {import('./host.js').RequestOptions} RequestOptions
@@ -42,7 +47,29 @@ export function forgeHost(bridge) {
     issueHref: () => null,
     siteUrl: () => site,
     openPath: open,
+    ...historyOf(bridge),
     resize: () => {},
+  };
+}
+
+/**
+ * The Host's state, kept as the query of the page's address through the view's history, made
+ * on first use.
+ * @param {Bridge} bridge
+ * @returns {Pick<Host, 'getState'|'pushState'|'replaceState'>}
+ */
+function historyOf(bridge) {
+  /** @type {Promise<ForgeHistory>|null} */
+  let made = null;
+  const withHistory = (/** @type {(history: ForgeHistory) => any} */ use) =>
+    (made ??= bridge.view.createHistory()).then(use);
+  /** @param {'push'|'replace'} how @param {string} state */
+  const change = (how, state) => withHistory((history) => history[how]({
+    pathname: history.location.pathname, search: state ? `?${state}` : '' })).catch(() => {});
+  return {
+    getState: () => withHistory((history) => history.location.search.replace(/^\?/, '')),
+    pushState: (state) => change('push', state),
+    replaceState: (state) => change('replace', state),
   };
 }
 

@@ -16,10 +16,14 @@ import { parseJson } from './json.js';
  *   issueHref(key: string): string|null,
  *   siteUrl(): string|null,
  *   openPath(path: string): void,
+ *   getState(): Promise<string>,
+ *   pushState(state: string): void,
+ *   replaceState(state: string): void,
  *   resize(): void,
  * }} Host  `siteUrl` is the Jira site's address for links (null while unknown: Forge tells it
  *   with the context, so once getContext has answered); `openPath` opens a site-relative path
- *   such as `/issues/?jql=…` in Jira.
+ *   such as `/issues/?jql=…` in Jira. The state is a short string the host keeps in its own
+ *   address, so a reload or a shared link opens the same place.
  */
 
 const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
@@ -42,6 +46,11 @@ export function connectHost(AP) {
     // Navigator~target~Jira `site` takes a relativeUrl or an absoluteUrl; go() takes no bare URL
     // (developer.atlassian.com/cloud/jira/platform/jsapi/navigator/, …/jsapi/classes/jira/).
     openPath: (path) => AP.navigator.go('site', { relativeUrl: path }),
+    getState: () => historyState(AP),
+    // AP.history keeps the state in the anchor of Jira's address (`#!<state>`); page modules
+    // only (developer.atlassian.com/cloud/jira/platform/jsapi/history/).
+    pushState: (state) => AP.history?.pushState(state),
+    replaceState: (state) => AP.history?.replaceState(state),
     resize: () => AP.resize?.(),
   };
 }
@@ -108,6 +117,20 @@ async function requestServer(AP, path, { method = 'GET', body } = {}) {
   const text = await response.text();
   const { status, ok, headers } = response;
   return { status, ok, headers, body: parseJson(text) };
+}
+
+/**
+ * The state in Jira's address: AP.history.getState() answers it, at once in older all.js and
+ * through a callback (`getState('hash', callback)`) in newer; '' where AP has no history.
+ * @param {any} AP
+ * @returns {Promise<string>}
+ */
+function historyState(AP) {
+  if (!AP.history?.getState) return Promise.resolve('');
+  return new Promise((resolve) => {
+    const answer = AP.history.getState('hash', (/** @type {any} */ state) => resolve(state ?? ''));
+    if (answer !== undefined) Promise.resolve(answer).then((state) => resolve(state ?? ''));
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { pickHost } from './hosts.js';
 import { loadFields } from './jira.js';
 import { showList } from './list.js';
 import { clearMessage, createMessageArea, showError } from './messages.js';
+import { LIST, openStart, showPlace } from './place.js';
 import * as state from './state.js';
 import { showReport, stopLoading } from './view.js';
 
@@ -56,7 +57,10 @@ const fetchReport = async (report) => (typeof report === 'string' ? getReport(ho
 const app = {
   host,
   fields,
-  showList: (id) => go('Could not load the reports', () => showList(app, main, id)),
+  showList: (id) => go('Could not load the reports', () => {
+    showPlace(host, LIST);
+    return showList(app, main, id);
+  }),
   openReport: (report, fresh) => go('Could not open the report', async (isCurrent) => {
     const loaded = await fetchReport(report);
     if (isCurrent()) await showReport(app, main, loaded, fresh);
@@ -76,4 +80,4 @@ const title = h('header', { className: 'app-header' }, h('h1', null, 'JQL Report
   app.projectKey ? h('span', { className: 'project-chip' }, `Project ${app.projectKey}`) : null);
 document.getElementById('app')?.append(title, createMessageArea(), main);
 window.addEventListener('pagehide', state.drop);
-app.showList();
+openStart(app);

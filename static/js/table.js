@@ -5,8 +5,10 @@ import {
   statusLozenge,
 } from './cells.js';
 import { button, h } from './dom.js';
+import { groupLevels } from './drill.js';
 import { markSorted, sortHeader } from './heads.js';
 import { lineAt } from './lines.js';
+import { drillLink } from './links.js';
 import * as state from './state.js';
 import { virtualBody } from './virtual.js';
 
@@ -122,10 +124,23 @@ function groupHeader(context, { group, keys, path, depth }) {
   const share = depth ? null
     : h('span', { className: 'share' }, ` · ${Math.round((100 * group.count) / total)}%`);
   const cell = h('th', { colspan: context.span, scope: 'rowgroup' }, toggle,
-    h('span', { className: 'count' }, issueCount(group.count), share),
+    h('span', { className: 'count' }, groupDrill(context, group, keys), share),
     aggregateChips(data?.fields ?? new Map(), group.values));
   return h('tr', { className: `group-header depth-${depth}`, 'data-testid': 'group-header',
     'data-key': keys[keys.length - 1], 'data-path': path, 'data-depth': depth }, cell);
+}
+
+/**
+ * A group's count as a link to its issues in Jira's issue search: every level of its path.
+ * @param {TableContext} context
+ * @param {any} group
+ * @param {string[]} keys its path
+ */
+function groupDrill(context, group, keys) {
+  const path = keys.map((_, depth) => state.groupAt(keys.slice(0, depth + 1)));
+  const count = issueCount(group.count);
+  return drillLink(context.host, groupLevels(path), count, { 'data-testid': 'group-drill',
+    'aria-label': `${count} in ${group.label}, in Jira's issue search` });
 }
 
 /** @param {any} group */

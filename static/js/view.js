@@ -6,7 +6,9 @@ import { button, h } from './dom.js';
 import { loadIssues } from './jira.js';
 import { showError } from './messages.js';
 import { reportFields } from './report.js';
+import { placeOf, showPlace } from './place.js';
 import { progressBox } from './progress.js';
+import { choose, filtersFor, offeredFields, quickFilterBar } from './quick-filters.js';
 import { renderResult } from './result.js';
 import * as state from './state.js';
 
@@ -26,7 +28,8 @@ export function stopLoading() {
 }
 
 /**
- * Show a report; its issues are loaded unless the ones in memory already serve it.
+ * Show a report with its quick filters (the engine's filters, over the issues in memory); its
+ * issues are loaded unless the ones in memory already serve it. The host's address names it.
  * @param {App} app
  * @param {HTMLElement} main
  * @param {Report} report
@@ -34,16 +37,35 @@ export function stopLoading() {
  */
 export async function showReport(app, main, report, fresh = false) {
   stopLoading();
+  const offered = offeredFields(report);
+  const filters = filtersFor(report).filter((filter) => offered.includes(filter.field));
   const page = viewPage(app, report);
   main.replaceChildren(page.root);
   page.root.querySelector('h2')?.focus(); // the focused control left with the old screen
-  if (!fresh && state.reuse(report)) {
+  showPlace(app.host, placeOf(report, filters));
+  const shown = { ...report, filters };
+  if (!fresh && state.reuse(shown)) {
     page.showResult();
     return;
   }
   state.drop();
-  await load(app, page, report);
+  await load(app, page, shown);
 }
+
+/**
+ * Show the report in memory with other quick filters: nothing is loaded or saved, and the
+ * host's address changes in place.
+ * @param {App} app
+ * @param {Report} report
+ * @param {(field: string) => void} showResult shows the result again, the field's picker focused
+ * @returns {import('./quick-filters.js').Apply}
+ */
+const applyFilters = (app, report, showResult) => (filters, field) => {
+  choose(report.id, report.version, filters);
+  if (!state.reuse({ ...report, filters })) return;
+  showPlace(app.host, placeOf(report, filters), true);
+  showResult(field);
+};
 
 /**
  * @param {App} app
@@ -94,9 +116,13 @@ function viewPage(app, report) {
   const confirmSlot = h('div');
   const progress = progressBox();
   const body = h('div', { className: 'view-body' });
-  const showResult = () => {
-    body.replaceChildren(renderResult(app.host) ?? '');
+  const showResult = (/** @type {string|undefined} */ field) => {
+    const filters = state.current()?.config.filters ?? [];
+    body.replaceChildren(quickFilterBar(app, report, filters,
+      applyFilters(app, report, showResult)) ?? '', renderResult(app.host) ?? '');
     csv.disabled = !state.current();
+    if (field) /** @type {HTMLElement|null} */ (body.querySelector(
+      `select[data-field="${CSS.escape(field)}"]`))?.focus();
   };
   const root = h('section', { className: 'view-page' }, actionBar(app, report, confirmSlot, csv),
     confirmSlot, reportHeader(report), progress.root, body);

@@ -102,6 +102,65 @@ function targetUrl(target, { issueKey, relativeUrl, absoluteUrl }) {
   return null;
 }
 
+/** Before the state in Jira's address (atlassian-connect-js, src/host/history/api.js). */
+const ANCHOR = '#!';
+/** @type {((event: {newURL: string, oldURL: string}) => void)[]} */
+const popCallbacks = [];
+let lastAdded = /** @type {string|null} */ (null);
+
+/**
+ * AP.history (developer.atlassian.com/cloud/jira/platform/jsapi/history/, and the host side in
+ * atlassian-connect-js src/host/history/api.js): pushState and replaceState put the state in
+ * the anchor of the host's address as `#!<state>` (a new history entry, or in place of the
+ * current one) and call no popState callback; getState answers the anchor without its `!`;
+ * popState callbacks hear of the changes the user makes (back, forward). The demo's page is
+ * the host's, so its own anchor holds the state and a reload keeps it.
+ */
+const apHistory = {
+  getState: (/** @type {string} */ _type, /** @type {Function} */ callback) => {
+    const state = window.location.hash.replace(/^#!?/, '');
+    callback?.(state);
+    return state;
+  },
+  pushState: (/** @type {string} */ state) => changeState(state, false),
+  replaceState: (/** @type {string} */ state) => changeState(state, true),
+  popState: (/** @type {any} */ callback) => { popCallbacks.push(callback); },
+  go: (/** @type {number} */ delta) => window.history.go(delta),
+  back: () => window.history.go(-1),
+  forward: () => window.history.go(1),
+};
+
+/** @param {string} state @param {boolean} replace */
+function changeState(state, replace) {
+  const anchor = `${ANCHOR}${state}`;
+  if (window.location.hash === anchor) return;
+  lastAdded = anchor;
+  if (replace) window.location.replace(anchor);
+  else window.location.assign(anchor);
+}
+
+window.addEventListener('hashchange', (event) => {
+  const added = lastAdded === window.location.hash;
+  lastAdded = null;
+  if (added) return;
+  const strip = (/** @type {string} */ url) => new URL(url).hash.replace(/^#!?/, '');
+  const change = { newURL: strip(event.newURL), oldURL: strip(event.oldURL) };
+  popCallbacks.forEach((callback) => callback(change));
+});
+
+/**
+ * Jira loads a Connect page with the site's address in `xdm_e` and its context path in `cp`
+ * (all.js reads them); the demo's page stands for that frame, so its address gets them too.
+ */
+function frameAddress() {
+  const url = new URL(window.location.href);
+  if (url.searchParams.has('xdm_e')) return;
+  url.searchParams.set('xdm_e', SITE);
+  url.searchParams.set('cp', '');
+  window.history.replaceState(window.history.state, '', url);
+}
+
+frameAddress();
 const demoJira = startDemoJira();
 
 const AP = {
@@ -109,6 +168,7 @@ const AP = {
     request(demoJira, urlOrOptions, more),
   context: { getToken, getContext },
   navigator: { go, log: navigations },
+  history: apHistory,
   resize: () => {},
   sizeToParent: () => {},
 };

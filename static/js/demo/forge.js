@@ -95,6 +95,49 @@ async function getContext() {
 }
 
 /**
+ * view.createHistory(): the History of the `history` package (v4 types) that Jira keeps for the
+ * app's page (@forge/bridge 7.2.0, out/view/createHistory.js and .d.ts): `location` with
+ * pathname, search, hash and state; push and replace take a path or a location; listen hears
+ * every change; the bridge's own listener keeps `location` current. Jira puts the location
+ * below the app's address; the demo keeps it in its page's anchor (`#/path?query`), so a
+ * reload keeps it.
+ */
+async function createHistory() {
+  /** @type {Set<(location: any, action: string) => void>} */
+  const listeners = new Set();
+  const history = {
+    location: pageLocation(), action: 'POP',
+    push: (/** @type {any} */ to, /** @type {any} */ state) => move('PUSH', to, state),
+    replace: (/** @type {any} */ to, /** @type {any} */ state) => move('REPLACE', to, state),
+    go: (/** @type {number} */ delta) => window.history.go(delta),
+    goBack: () => window.history.go(-1),
+    goForward: () => window.history.go(1),
+    listen: (/** @type {(location: any, action: string) => void} */ listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  /** @param {string} action */
+  const notify = (action) => listeners.forEach((listener) => listener(pageLocation(), action));
+  /** @param {string} action @param {any} to @param {any} state */
+  function move(action, to, state) {
+    const { pathname, search } = typeof to === 'string' ? { pathname: to, search: '' } : to;
+    const path = `${pathname ?? history.location.pathname}${search ?? ''}`;
+    window.history[action === 'PUSH' ? 'pushState' : 'replaceState'](state ?? null, '', `#${path}`);
+    notify(action);
+  }
+  window.addEventListener('popstate', () => notify('POP'));
+  history.listen((location, action) => Object.assign(history, { location, action }));
+  return history;
+}
+
+/** The location the demo keeps in its page's anchor. */
+function pageLocation() {
+  const url = new URL(window.location.hash.slice(1) || '/', 'https://app.invalid');
+  return { pathname: url.pathname, search: url.search, hash: '', state: window.history.state };
+}
+
+/**
  * router.open / router.navigate with a URL (@forge/bridge 7.2.0 out/router/router.js: both send
  * `navigate` with the url and a type of `new-tab` or `same-tab`): Jira opens its own pages; here
  * each target is noted in `router.log`, named on the page and opened in a new tab.
@@ -114,7 +157,7 @@ const forgeBridge = {
   requestJira: (/** @type {string} */ path, /** @type {RequestInit} */ init) =>
     requestJira(demoJira, path, init),
   invokeRemote,
-  view: { getContext },
+  view: { getContext, createHistory },
   router: { open: navigate('new-tab'), navigate: navigate('same-tab'), log: routerLog },
 };
 Object.assign(globalThis, { forgeBridge });

@@ -1,0 +1,201 @@
+"""Drill-down into Jira's issue search, a link per report and quick filters, on both hosts."""
+
+import collections
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import demo_server
+from tests.e2e.test_browser import (
+    RPT,
+    create_report,
+    dataset,
+    open_app,
+    open_report,
+    shown_count,
+    unique,
+)
+
+pytestmark = pytest.mark.browser
+
+SITE = "https://demo.atlassian.net"
+# What encodeURIComponent leaves as it is, beyond what Python's quote always does.
+URI_COMPONENT_SAFE = "!*'()"
+# The fake Jira's count of a JQL: the demo's JQL evaluator behind its search API.
+JQL_COUNT_JS = """async (jql) => {
+  const answer = await demoJira.handle({method: 'POST',
+    url: '/rest/api/3/search/approximate-count', body: JSON.stringify({jql})});
+  return JSON.parse(answer.body).count;
+}"""
+# Where each demo host noted a navigation: AP.navigator's log, or the Forge router's.
+NAVIGATIONS_JS = "() => (window.AP ? AP.navigator.log : forgeBridge.router.log)"
+# Notes whether the page took each click (or middle click) for itself, then keeps the
+# browser from opening a tab: a real one would go to the network, which tests have none of.
+KEEP_CLICKS_JS = """() => {
+  window.keptClicks = [];
+  const keep = (event) => {
+    window.keptClicks.push(event.defaultPrevented);
+    event.preventDefault();
+  };
+  document.addEventListener('click', keep);
+  document.addEventListener('auxclick', keep);
+}"""
+# The open report's saved filters, asked of our server as the page asks it.
+SAVED_FILTERS_JS = """async () => {
+  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
+  const {getReport} = await import(new URL('static/js/api.js', location.href));
+  const id = new URLSearchParams(location.hash.replace(/^#!?\\/?\\??/, '')).get('report');
+  return (await getReport(await pickHost(), id)).filters;
+}"""
+
+
+@pytest.fixture(scope="module", params=["connect", "forge"])
+def host_url(request, tmp_path_factory):
+    """The demo under each host, for this module."""
+    folder = tmp_path_factory.mktemp(f"drill-{request.param}")
+    with demo_server(folder, "--host", request.param, "--issues", "2000",
+                     "--latency-ms", "0") as url:
+        yield url
+
+
+@pytest.fixture
+def jira_site(page):
+    """Tabs the demo opens on the Jira site get a stub page instead of the network."""
+    page.context.route(f"{SITE}/**", lambda route: route.fulfill(body="Jira", status=200))
+    return page
+
+
+def by_status_and_assignee(issues):
+    """{(status,) and (status, assignee account id or None): issue count}."""
+    found = collections.Counter()
+    for issue in issues:
+        fields = issue["fields"]
+        status = fields["status"]["name"]
+        found[(status,)] += 1
+        found[(status, (fields["assignee"] or {}).get("accountId"))] += 1
+    return found
+
+
+def group_link(page, depth, label):
+    """The drill-down link of the first group header at a depth with this label."""
+    header = page.locator(f'[data-testid="group-header"][data-depth="{depth}"]')
+    exact = re.compile(f"^{re.escape(label)}$")
+    row = header.filter(has=page.locator(".group-label, .lozenge", has_text=exact)).first
+    return row.get_by_test_id("group-drill")
+
+
+def jql_of(link):
+    """The JQL of a drill-down link, checking that its href is Jira's issue search for it."""
+    jql = link.get_attribute("data-jql")
+    encoded = quote(jql, safe=URI_COMPONENT_SAFE)
+    assert link.get_attribute("href") == f"{SITE}/issues/?jql={encoded}"
+    return jql
+
+
+def grouped_report(page, url, name):
+    """A new report on RPT grouped by status then assignee, its groups collapsed (the table
+    renders only the rows in view); its name."""
+    open_app(page, url)
+    name = unique(name)
+    create_report(page, name, RPT, groups=("status", "assignee"))
+    shown_count(page)
+    page.get_by_test_id("collapse-all").click()
+    return name
+
+
+def quick_filter(page, field):
+    """The quick filter picker of a field."""
+    return page.locator(f'[data-testid="quick-filter"][data-field="{field}"]')
+
+
+def expect_count(page, count):
+    """Wait until the summary gives this many issues."""
+    expect(page.get_by_test_id("summary")).to_have_text(re.compile(f"^{count:,} issues?\\b"))
+
+
+def test_group_rows_drill_down_to_exactly_their_issues(page, host_url):
+    grouped_report(page, host_url, "Drill")
+    counts = by_status_and_assignee(dataset(page, "RPT"))
+    done = jql_of(group_link(page, 0, "Done"))
+    assert done == '(project = RPT) AND status = "Done"'
+    assert page.evaluate(JQL_COUNT_JS, done) == counts[("Done",)]
+    page.locator('[data-testid="group-header"] .group-toggle').first.click()
+    unassigned = jql_of(group_link(page, 1, "Unassigned"))
+    status = re.fullmatch(
+        r'\(project = RPT\) AND status = "(.+)" AND assignee IS EMPTY', unassigned)
+    assert status, unassigned
+    assert page.evaluate(JQL_COUNT_JS, unassigned) == counts[(status.group(1), None)]
+
+
+def test_a_plain_click_opens_the_search_through_the_host(jira_site, host_url):
+    page = jira_site
+    grouped_report(page, host_url, "Drill click")
+    link = group_link(page, 0, "Done")
+    href = link.get_attribute("href")
+    with page.expect_popup() as popup:
+        link.click()
+    assert popup.value.url == href
+    expect(page.get_by_test_id("host-navigation")).to_have_text(f"Jira would open: {href}")
+    # Connect: AP.navigator.go('site', {relativeUrl}); Forge: router.open(url)
+    assert page.evaluate(NAVIGATIONS_JS) in (
+        [{"target": "site", "url": href}],
+        [{"url": href.removeprefix(SITE), "type": "new-tab"}])
+    page.evaluate(KEEP_CLICKS_JS)
+    link.click(modifiers=["ControlOrMeta"])
+    link.click(button="middle")
+    assert page.evaluate("window.keptClicks") == [False, False]
+    assert len(page.evaluate(NAVIGATIONS_JS)) == 1
+
+
+def test_quick_filters_narrow_the_view_and_its_drill_down(page, host_url):
+    grouped_report(page, host_url, "Quick")
+    counts = by_status_and_assignee(dataset(page, "RPT"))
+    expect(page.get_by_test_id("active-filters")).to_have_text("No quick filters")
+    picker = quick_filter(page, "assignee")
+    person = picker.locator("option").nth(1)
+    account, label = person.get_attribute("value"), person.text_content()
+    picker.select_option(account)
+    expect(page.get_by_test_id("filter-chip")).to_have_text(f"Assignee: {label} ×")
+    expect(page.get_by_test_id("active-filters")).to_have_text(f"Filtered: Assignee = {label}")
+    expect_count(page, sum(n for path, n in counts.items() if path[1:] == (account,)))
+    expect(quick_filter(page, "assignee")).to_be_focused()
+    page.get_by_test_id("collapse-all").click()
+    done = jql_of(group_link(page, 0, "Done"))
+    assert done == f'(project = RPT) AND status = "Done" AND assignee = "{account}"'
+    assert page.evaluate(JQL_COUNT_JS, done) == counts[("Done", account)]
+    page.get_by_test_id("filter-chip").click()
+    expect(page.get_by_test_id("active-filters")).to_have_text("No quick filters")
+    expect_count(page, len(dataset(page, "RPT")))
+
+
+def test_a_report_link_keeps_its_quick_filters(page, host_url):
+    name = grouped_report(page, host_url, "Linked")
+    done = by_status_and_assignee(dataset(page, "RPT"))[("Done",)]
+    quick_filter(page, "status").select_option(label="Done")
+    expect_count(page, done)
+    page.reload()
+    shared = page.context.new_page()
+    shared.goto(page.url)
+    for opened in (page, shared):
+        expect(opened.get_by_test_id("report-title")).to_have_text(name)
+        expect(opened.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
+        expect_count(opened, done)
+        expect(opened.locator('[data-testid="group-header"][data-depth="0"]')).to_have_count(1)
+
+
+def test_save_as_the_reports_filters_persists_them(page, host_url):
+    name = grouped_report(page, host_url, "Saved filters")
+    quick_filter(page, "status").select_option(label="Done")
+    done = page.locator('[data-testid="group-header"][data-depth="0"]')
+    expect(done).to_have_count(1)
+    page.get_by_test_id("save-filters").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Saved the quick filters")
+    expect(page.get_by_test_id("save-filters")).to_have_count(0)
+    saved = page.evaluate(SAVED_FILTERS_JS)
+    assert saved == [{"field": "status", "values": [done.get_attribute("data-key")]}]
+    open_app(page, host_url)
+    open_report(page, name)
+    expect(page.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
+    expect(page.get_by_test_id("active-filters")).to_have_text("Filtered: Status = Done")
