@@ -15,7 +15,9 @@ import { parseJson } from './json.js';
  * }} Bridge
  * @typedef {{location: {pathname: string, search: string},
  *   push(to: {pathname: string, search: string}): void,
- *   replace(to: {pathname: string, search: string}): void}} ForgeHistory  the `history`
+ *   replace(to: {pathname: string, search: string}): void,
+ *   listen(listener: (location: {search: string}, action: string) => void): () => void,
+ * }} ForgeHistory  the `history`
  *   package's History (v4 types) that view.createHistory() resolves (@forge/bridge 7.2.0,
  *   out/view/createHistory.d.ts); its location is the page's, below the app's own address
  * @typedef {import('./host.js').Host} Host
@@ -56,7 +58,7 @@ export function forgeHost(bridge) {
  * The Host's state, kept as the query of the page's address through the view's history, made
  * on first use.
  * @param {Bridge} bridge
- * @returns {Pick<Host, 'getState'|'pushState'|'replaceState'>}
+ * @returns {Pick<Host, 'getState'|'pushState'|'replaceState'|'onStateChange'>}
  */
 function historyOf(bridge) {
   /** @type {Promise<ForgeHistory>|null} */
@@ -66,10 +68,15 @@ function historyOf(bridge) {
   /** @param {'push'|'replace'} how @param {string} state */
   const change = (how, state) => withHistory((history) => history[how]({
     pathname: history.location.pathname, search: state ? `?${state}` : '' })).catch(() => {});
+  const stateOf = (/** @type {{search: string}} */ location) => location.search.replace(/^\?/, '');
   return {
-    getState: () => withHistory((history) => history.location.search.replace(/^\?/, '')),
+    getState: () => withHistory((history) => stateOf(history.location)),
     pushState: (state) => change('push', state),
     replaceState: (state) => change('replace', state),
+    // Every change is heard; a POP is the user's (back, forward), the others the app's own.
+    onStateChange: (listener) => withHistory((history) => history.listen((location, action) => {
+      if (action === 'POP') listener(stateOf(location));
+    })).catch(() => {}),
   };
 }
 

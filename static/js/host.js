@@ -19,11 +19,13 @@ import { parseJson } from './json.js';
  *   getState(): Promise<string>,
  *   pushState(state: string): void,
  *   replaceState(state: string): void,
+ *   onStateChange(listener: (state: string) => void): void,
  *   resize(): void,
  * }} Host  `siteUrl` is the Jira site's address for links (null while unknown: Forge tells it
  *   with the context, so once getContext has answered); `openPath` opens a site-relative path
  *   such as `/issues/?jql=…` in Jira. The state is a short string the host keeps in its own
- *   address, so a reload or a shared link opens the same place.
+ *   address, so a reload or a shared link opens the same place; onStateChange hears the user
+ *   move through that history (back, forward), not the app's own changes.
  */
 
 const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
@@ -51,6 +53,8 @@ export function connectHost(AP) {
     // only (developer.atlassian.com/cloud/jira/platform/jsapi/history/).
     pushState: (state) => AP.history?.pushState(state),
     replaceState: (state) => AP.history?.replaceState(state),
+    onStateChange: (listener) => AP.history?.popState?.(
+      (/** @type {any} */ event) => listener(String(event?.newURL ?? ''))),
     resize: () => AP.resize?.(),
   };
 }

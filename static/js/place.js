@@ -98,12 +98,21 @@ export function placeOf(report, filters = filtersFor(report)) {
 export const LIST = { report: null, filters: null };
 
 /**
- * Open what the host's address names at start: a report with its quick filters, or the list.
+ * Open what the host's address names at start (a report with its quick filters, or the list),
+ * and again whenever the user goes back or forward in the host's history.
  * @param {App} app
  */
 export async function openStart(app) {
-  const place = await startPlace(app.host);
-  if (!place.report) return app.showList();
-  if (place.filters) choose(place.report, null, place.filters);
-  return app.openReport(place.report);
+  app.host.onStateChange((state) => {
+    shown = state;
+    openPlace(app, readPlace(state));
+  });
+  return openPlace(app, await startPlace(app.host));
+}
+
+/** @param {App} app @param {Place} place */
+function openPlace(app, { report, filters }) {
+  if (!report) return app.showList();
+  choose(report, null, filters);
+  return app.openReport(report);
 }

@@ -36,9 +36,10 @@ export function filtersFor(report) {
   return same && chosen ? chosen.filters : savedFilters(report);
 }
 
-/** @param {string} reportId @param {number|null} version @param {Filter[]} filters */
+/** Choose filters for a report (null: its saved ones again).
+ * @param {string} reportId @param {number|null} version @param {Filter[]|null} filters */
 export function choose(reportId, version, filters) {
-  chosen = { reportId, version, filters };
+  chosen = filters ? { reportId, version, filters } : null;
 }
 
 /**

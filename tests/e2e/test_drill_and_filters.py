@@ -170,7 +170,7 @@ def test_quick_filters_narrow_the_view_and_its_drill_down(page, host_url):
     expect_count(page, len(dataset(page, "RPT")))
 
 
-def test_a_report_link_keeps_its_quick_filters(page, host_url):
+def test_a_report_link_and_going_back_keep_its_quick_filters(page, host_url):
     name = grouped_report(page, host_url, "Linked")
     done = by_status_and_assignee(dataset(page, "RPT"))[("Done",)]
     quick_filter(page, "status").select_option(label="Done")
@@ -183,6 +183,12 @@ def test_a_report_link_keeps_its_quick_filters(page, host_url):
         expect(opened.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
         expect_count(opened, done)
         expect(opened.locator('[data-testid="group-header"][data-depth="0"]')).to_have_count(1)
+    page.get_by_test_id("back-to-list").click()
+    expect(page.get_by_test_id("report-list")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_test_id("report-title")).to_have_text(name)
+    expect(page.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
+    expect_count(page, done)
 
 
 def test_save_as_the_reports_filters_persists_them(page, host_url):

@@ -6,8 +6,17 @@ import { forgeHost } from '../../static/js/forge-host.js';
 const FIT_REJECTED = 'Remote could not verify the Forge Invocation Token';
 
 /** A bridge that records calls and answers with what the test gives it. */
-function fakeBridge({ jira, remote, context = {} } = {}) {
-  const calls = { jira: [], remote: [], opened: [] };
+function fakeBridge({ jira, remote, context = {}, search = '' } = {}) {
+  const calls = { jira: [], remote: [], opened: [], moves: [] };
+  const listeners = [];
+  // view.createHistory's History (history v4): a location, push/replace, listen.
+  const history = {
+    location: { pathname: '/', search },
+    push: (to) => calls.moves.push(['push', to]),
+    replace: (to) => calls.moves.push(['replace', to]),
+    listen: (listener) => listeners.push(listener),
+  };
+  calls.move = (location, action) => listeners.forEach((listener) => listener(location, action));
   const bridge = {
     requestJira: async (path, init) => {
       calls.jira.push({ path, init });
@@ -17,7 +26,7 @@ function fakeBridge({ jira, remote, context = {} } = {}) {
       calls.remote.push(input);
       return remote();
     },
-    view: { getContext: async () => context },
+    view: { getContext: async () => context, createHistory: async () => history },
     router: { open: async (url) => { calls.opened.push(url); } },
   };
   return { host: forgeHost(bridge), calls };
@@ -125,4 +134,36 @@ test('issues open through the router and have no link of their own', async () =>
   assert.deepEqual(calls.opened, ['/browse/RPT-12']);
   assert.equal(host.issueHref('RPT-12'), null);
   assert.equal(host.resize(), undefined);
+});
+
+test('drill-down paths open through the router; links use the context\'s https site', async () => {
+  const { host, calls } = fakeBridge({ context: { siteUrl: 'https://acme.atlassian.net/' } });
+  assert.equal(host.siteUrl(), null);  // unknown until the context has answered
+  await host.getContext();
+  assert.equal(host.siteUrl(), 'https://acme.atlassian.net');
+  host.openPath('/issues/?jql=status%20%3D%20Done');
+  assert.deepEqual(calls.opened, ['/issues/?jql=status%20%3D%20Done']);
+  const plain = fakeBridge({ context: { siteUrl: 'http://acme.example' } });
+  await plain.host.getContext();
+  assert.equal(plain.host.siteUrl(), null);
+});
+
+test('the state is the query of the view history; changes push or replace it', async () => {
+  const { host, calls } = fakeBridge({ search: '?report=r1&f.status=3' });
+  assert.equal(await host.getState(), 'report=r1&f.status=3');
+  host.pushState('report=r2');
+  host.replaceState('');
+  await host.getState();  // the history's calls are made once it is there
+  assert.deepEqual(calls.moves, [['push', { pathname: '/', search: '?report=r2' }],
+    ['replace', { pathname: '/', search: '' }]]);
+});
+
+test('only the user\'s moves through the history are heard', async () => {
+  const { host, calls } = fakeBridge();
+  const heard = [];
+  host.onStateChange((state) => heard.push(state));
+  await host.getState();
+  calls.move({ pathname: '/', search: '?report=r1' }, 'PUSH');
+  calls.move({ pathname: '/', search: '?report=r0' }, 'POP');
+  assert.deepEqual(heard, ['report=r0']);
 });
