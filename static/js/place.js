@@ -1,5 +1,7 @@
 // The host's address of the app: the open report and its quick filters, kept as the user moves.
 // @ts-check
+import { getReport } from './api.js';
+import { showError } from './messages.js';
 import { choose, filtersFor, sameFilters, savedFilters } from './quick-filters.js';
 
 /**
@@ -110,9 +112,22 @@ export async function openStart(app) {
   return openPlace(app, await startPlace(app.host));
 }
 
-/** @param {App} app @param {Place} place */
-function openPlace(app, { report, filters }) {
+/**
+ * Open a place; a report that cannot be read (deleted, or the link was mistyped) gives the
+ * list, with the reason.
+ * @param {App} app
+ * @param {Place} place
+ */
+async function openPlace(app, { report, filters }) {
   if (!report) return app.showList();
   choose(report, null, filters);
-  return app.openReport(report);
+  let loaded;
+  try {
+    loaded = await getReport(app.host, report);
+  } catch (error) {
+    await app.showList();
+    showError(error, 'Could not open the report this address names');
+    return;
+  }
+  await app.openReport(loaded);
 }

@@ -42,6 +42,11 @@ KEEP_CLICKS_JS = """() => {
   document.addEventListener('click', keep);
   document.addEventListener('auxclick', keep);
 }"""
+# Put a state in the host's address, as a shared link would bring it.
+HOST_STATE_JS = """async (state) => {
+  if (window.AP) AP.history.pushState(state);
+  else (await forgeBridge.view.createHistory()).push({pathname: '/', search: `?${state}`});
+}"""
 # The open report's saved filters, asked of our server as the page asks it.
 SAVED_FILTERS_JS = """async () => {
   const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
@@ -205,3 +210,12 @@ def test_save_as_the_reports_filters_persists_them(page, host_url):
     open_report(page, name)
     expect(page.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
     expect(page.get_by_test_id("active-filters")).to_have_text("Filtered: Status = Done")
+
+
+def test_a_link_to_a_missing_report_opens_the_list_and_says_why(page, host_url):
+    open_app(page, host_url)
+    page.evaluate(HOST_STATE_JS, "report=no-such-report&f.status=3")
+    page.reload()
+    expect(page.get_by_test_id("report-list")).to_be_visible()
+    expect(page.get_by_test_id("message")).to_contain_text(
+        "Could not open the report this address names")
