@@ -47,6 +47,15 @@ HOST_STATE_JS = """async (state) => {
   if (window.AP) AP.history.pushState(state);
   else (await forgeBridge.view.createHistory()).push({pathname: '/', search: `?${state}`});
 }"""
+# Someone else saves the open report meanwhile: its version moves on.
+SAVE_ELSEWHERE_JS = """async () => {
+  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
+  const {getReport, updateReport} = await import(new URL('static/js/api.js', location.href));
+  const host = await pickHost();
+  const id = new URLSearchParams(location.hash.replace(/^#!?\\/?\\??/, '')).get('report');
+  const report = await getReport(host, id);
+  await updateReport(host, id, {...report, description: 'Changed elsewhere'});
+}"""
 # The open report's saved filters, asked of our server as the page asks it.
 SAVED_FILTERS_JS = """async () => {
   const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
@@ -219,3 +228,18 @@ def test_a_link_to_a_missing_report_opens_the_list_and_says_why(page, host_url):
     expect(page.get_by_test_id("report-list")).to_be_visible()
     expect(page.get_by_test_id("message")).to_contain_text(
         "Could not open the report this address names")
+
+
+def test_saving_filters_over_a_newer_version_asks_to_reload(page, host_url):
+    grouped_report(page, host_url, "Filters conflict")
+    quick_filter(page, "status").select_option(label="Done")
+    page.evaluate(SAVE_ELSEWHERE_JS)
+    page.get_by_test_id("save-filters").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Someone else saved this report")
+    assert page.evaluate(SAVED_FILTERS_JS) == []
+    page.get_by_test_id("reload-report").click()
+    expect(page.locator(".description")).to_have_text("Changed elsewhere")
+    expect(page.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
+    page.get_by_test_id("save-filters").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Saved the quick filters")
+    assert [f["field"] for f in page.evaluate(SAVED_FILTERS_JS)] == ["status"]
