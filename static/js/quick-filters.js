@@ -43,15 +43,17 @@ export function choose(reportId, version, filters) {
 }
 
 /**
- * The fields offered as quick filters: the report's filter fields, then those it groups by
- * (without a date interval, whose groups are calendar buckets rather than values).
+ * The fields offered as quick filters: the report's filter fields, then those it breaks its
+ * issues down by: its grouping fields (without a date interval, whose groups are calendar
+ * buckets rather than values) and its pivot's rows and columns.
  * @param {Report} report
  * @returns {string[]}
  */
 export function offeredFields(report) {
   const grouped = (report.groupBy ?? []).map((entry) => grouping(entry))
     .filter((entry) => !entry.interval).map((entry) => entry.field);
-  return [...new Set([...(report.filters ?? []).map((f) => f.field), ...grouped])];
+  const pivot = report.pivot ? [report.pivot.rows, report.pivot.columns] : [];
+  return [...new Set([...(report.filters ?? []).map((f) => f.field), ...grouped, ...pivot])];
 }
 
 /**

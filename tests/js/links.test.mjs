@@ -85,10 +85,12 @@ test('the view says which filters are active, or that there are none', () => {
     'Filtered: Status = To Do or In Progress, Assignee = Unassigned');
 });
 
-test('quick filters offer the report\'s filter fields, then its plain grouping fields', () => {
+test('quick filters offer the filter fields, then the plain grouping and pivot fields', () => {
   const report = /** @type {any} */ ({filters: [{field: 'labels', values: ['x']}],
-    groupBy: ['status', {field: 'created', interval: 'month'}, 'labels', 'assignee']});
-  assert.deepEqual(offeredFields(report), ['labels', 'status', 'assignee']);
+    groupBy: ['status', {field: 'created', interval: 'month'}, 'labels', 'assignee'],
+    pivot: {rows: 'assignee', columns: 'priority', value: {function: 'count', field: null}}});
+  assert.deepEqual(offeredFields(report), ['labels', 'status', 'assignee', 'priority']);
+  assert.deepEqual(offeredFields(/** @type {any} */ ({filters: [], groupBy: []})), []);
 });
 
 test('a report shows the filters chosen for it until it is saved again', () => {
