@@ -1,4 +1,4 @@
-// Links: drill-down into Jira's issue search through the host, and the host's address of a report.
+// Drill-down links: the issues behind a group, cell or point, in Jira's issue search via the host.
 // @ts-check
 import { h } from './dom.js';
 import { drillJql, issueSearchUrl, levelJql } from './drill.js';

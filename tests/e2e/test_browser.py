@@ -334,7 +334,7 @@ def test_rate_limited_load_is_retried_and_completes(page, base_url):
     name = unique("Rate limited")
     create_report(page, name, RPT)
     shown_count(page)
-    open_app(page, base_url)  # a fresh page at the list: a reload would reopen the report
+    open_app(page, base_url)  # a fresh page: a reload would reopen the report
     # The list's names come first, so that the 429s hit the report's load.
     expect(report_row(page, name).locator(".by")).not_to_contain_text("…")
     page.evaluate("demoJira.inject429(2, {retryAfter: 1})")

@@ -1,4 +1,4 @@
-"""Drill-down into Jira's issue search, a link per report and quick filters, on both hosts."""
+"""Drill-down into Jira's issue search, a link per report, quick filters: both hosts."""
 
 import collections
 import re
@@ -32,7 +32,7 @@ JQL_COUNT_JS = """async (jql) => {
 # Where each demo host noted a navigation: AP.navigator's log, or the Forge router's.
 NAVIGATIONS_JS = "() => (window.AP ? AP.navigator.log : forgeBridge.router.log)"
 # Notes whether the page took each click (or middle click) for itself, then keeps the
-# browser from opening a tab: a real one would go to the network, which tests have none of.
+# browser from opening a tab: it would go to the network, which tests have none of.
 KEEP_CLICKS_JS = """() => {
   window.keptClicks = [];
   const keep = (event) => {
@@ -44,24 +44,27 @@ KEEP_CLICKS_JS = """() => {
 }"""
 # Put a state in the host's address, as a shared link would bring it.
 HOST_STATE_JS = """async (state) => {
-  if (window.AP) AP.history.pushState(state);
-  else (await forgeBridge.view.createHistory()).push({pathname: '/', search: `?${state}`});
+  if (window.AP) return AP.history.pushState(state);
+  const history = await forgeBridge.view.createHistory();
+  history.push({pathname: '/', search: `?${state}`});
 }"""
-# Someone else saves the open report meanwhile: its version moves on.
-SAVE_ELSEWHERE_JS = """async () => {
+# The page's API module, its host, and the id of the report its address names (after
+# `#!` under Connect, `#/?` under the Forge demo).
+OPEN_REPORT_JS = """
+  const api = await import(new URL('static/js/api.js', location.href));
   const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
-  const {getReport, updateReport} = await import(new URL('static/js/api.js', location.href));
   const host = await pickHost();
-  const id = new URLSearchParams(location.hash.replace(/^#!?\\/?\\??/, '')).get('report');
-  const report = await getReport(host, id);
-  await updateReport(host, id, {...report, description: 'Changed elsewhere'});
+  const state = location.hash.replace(/^#!?\\/?\\??/, '');
+  const id = new URLSearchParams(state).get('report');
+"""
+# Someone else saves the open report meanwhile: its version moves on.
+SAVE_ELSEWHERE_JS = "async () => {" + OPEN_REPORT_JS + """
+  const report = await api.getReport(host, id);
+  await api.updateReport(host, id, {...report, description: 'Changed elsewhere'});
 }"""
 # The open report's saved filters, asked of our server as the page asks it.
-SAVED_FILTERS_JS = """async () => {
-  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
-  const {getReport} = await import(new URL('static/js/api.js', location.href));
-  const id = new URLSearchParams(location.hash.replace(/^#!?\\/?\\??/, '')).get('report');
-  return (await getReport(await pickHost(), id)).filters;
+SAVED_FILTERS_JS = "async () => {" + OPEN_REPORT_JS + """
+  return (await api.getReport(host, id)).filters;
 }"""
 
 
@@ -77,8 +80,13 @@ def host_url(request, tmp_path_factory):
 @pytest.fixture
 def jira_site(page):
     """Tabs the demo opens on the Jira site get a stub page instead of the network."""
-    page.context.route(f"{SITE}/**", lambda route: route.fulfill(body="Jira", status=200))
+    page.context.route(f"{SITE}/**", _stub_page)
     return page
+
+
+def _stub_page(route):
+    """Answer for a Jira page: the demo's site is out of the tests' reach."""
+    route.fulfill(body="Jira", status=200)
 
 
 def by_status_and_assignee(issues):
@@ -96,12 +104,12 @@ def group_link(page, depth, label):
     """The drill-down link of the first group header at a depth with this label."""
     header = page.locator(f'[data-testid="group-header"][data-depth="{depth}"]')
     exact = re.compile(f"^{re.escape(label)}$")
-    row = header.filter(has=page.locator(".group-label, .lozenge", has_text=exact)).first
-    return row.get_by_test_id("group-drill")
+    label = page.locator(".group-label, .lozenge", has_text=exact)
+    return header.filter(has=label).first.get_by_test_id("group-drill")
 
 
 def jql_of(link):
-    """The JQL of a drill-down link, checking that its href is Jira's issue search for it."""
+    """A drill-down link's JQL, checking that its href is Jira's issue search for it."""
     jql = link.get_attribute("data-jql")
     encoded = quote(jql, safe=URI_COMPONENT_SAFE)
     assert link.get_attribute("href") == f"{SITE}/issues/?jql={encoded}"
@@ -109,8 +117,10 @@ def jql_of(link):
 
 
 def grouped_report(page, url, name):
-    """A new report on RPT grouped by status then assignee, its groups collapsed (the table
-    renders only the rows in view); its name."""
+    """A new report on RPT grouped by status then assignee; its name.
+
+    Its groups are collapsed: the table renders only the rows in view.
+    """
     open_app(page, url)
     name = unique(name)
     create_report(page, name, RPT, groups=("status", "assignee"))
@@ -126,7 +136,8 @@ def quick_filter(page, field):
 
 def expect_count(page, count):
     """Wait until the summary gives this many issues."""
-    expect(page.get_by_test_id("summary")).to_have_text(re.compile(f"^{count:,} issues?\\b"))
+    summary = re.compile(f"^{count:,} issues?\\b")
+    expect(page.get_by_test_id("summary")).to_have_text(summary)
 
 
 def test_group_rows_drill_down_to_exactly_their_issues(page, host_url):
@@ -151,7 +162,8 @@ def test_a_plain_click_opens_the_search_through_the_host(jira_site, host_url):
     with page.expect_popup() as popup:
         link.click()
     assert popup.value.url == href
-    expect(page.get_by_test_id("host-navigation")).to_have_text(f"Jira would open: {href}")
+    notice = page.get_by_test_id("host-navigation")
+    expect(notice).to_have_text(f"Jira would open: {href}")
     # Connect: AP.navigator.go('site', {relativeUrl}); Forge: router.open(url)
     assert page.evaluate(NAVIGATIONS_JS) in (
         [{"target": "site", "url": href}],
@@ -172,7 +184,8 @@ def test_quick_filters_narrow_the_view_and_its_drill_down(page, host_url):
     account, label = person.get_attribute("value"), person.text_content()
     picker.select_option(account)
     expect(page.get_by_test_id("filter-chip")).to_have_text(f"Assignee: {label} ×")
-    expect(page.get_by_test_id("active-filters")).to_have_text(f"Filtered: Assignee = {label}")
+    active = page.get_by_test_id("active-filters")
+    expect(active).to_have_text(f"Filtered: Assignee = {label}")
     expect_count(page, sum(n for path, n in counts.items() if path[1:] == (account,)))
     expect(quick_filter(page, "assignee")).to_be_focused()
     page.get_by_test_id("collapse-all").click()
@@ -180,7 +193,7 @@ def test_quick_filters_narrow_the_view_and_its_drill_down(page, host_url):
     assert done == f'(project = RPT) AND status = "Done" AND assignee = "{account}"'
     assert page.evaluate(JQL_COUNT_JS, done) == counts[("Done", account)]
     page.get_by_test_id("filter-chip").click()
-    expect(page.get_by_test_id("active-filters")).to_have_text("No quick filters")
+    expect(active).to_have_text("No quick filters")
     expect_count(page, len(dataset(page, "RPT")))
 
 
@@ -196,7 +209,8 @@ def test_a_report_link_and_going_back_keep_its_quick_filters(page, host_url):
         expect(opened.get_by_test_id("report-title")).to_have_text(name)
         expect(opened.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
         expect_count(opened, done)
-        expect(opened.locator('[data-testid="group-header"][data-depth="0"]')).to_have_count(1)
+        tops = opened.locator('[data-testid="group-header"][data-depth="0"]')
+        expect(tops).to_have_count(1)
     page.get_by_test_id("back-to-list").click()
     expect(page.get_by_test_id("report-list")).to_be_visible()
     page.go_back()
@@ -218,7 +232,8 @@ def test_save_as_the_reports_filters_persists_them(page, host_url):
     open_app(page, host_url)
     open_report(page, name)
     expect(page.get_by_test_id("filter-chip")).to_have_text("Status: Done ×")
-    expect(page.get_by_test_id("active-filters")).to_have_text("Filtered: Status = Done")
+    active = page.get_by_test_id("active-filters")
+    expect(active).to_have_text("Filtered: Status = Done")
 
 
 def test_a_link_to_a_missing_report_opens_the_list_and_says_why(page, host_url):
@@ -235,7 +250,8 @@ def test_saving_filters_over_a_newer_version_asks_to_reload(page, host_url):
     quick_filter(page, "status").select_option(label="Done")
     page.evaluate(SAVE_ELSEWHERE_JS)
     page.get_by_test_id("save-filters").click()
-    expect(page.get_by_test_id("message")).to_contain_text("Someone else saved this report")
+    message = page.get_by_test_id("message")
+    expect(message).to_contain_text("Someone else saved this report")
     assert page.evaluate(SAVED_FILTERS_JS) == []
     page.get_by_test_id("reload-report").click()
     expect(page.locator(".description")).to_have_text("Changed elsewhere")
