@@ -259,3 +259,18 @@ def test_saving_filters_over_a_newer_version_asks_to_reload(page, host_url):
     page.get_by_test_id("save-filters").click()
     expect(page.get_by_test_id("message")).to_contain_text("Saved the quick filters")
     assert [f["field"] for f in page.evaluate(SAVED_FILTERS_JS)] == ["status"]
+
+
+def test_a_date_bucket_group_drills_down_to_its_range(page, host_url):
+    open_app(page, host_url)
+    open_report(page, "Created per month")  # the demo's report grouped by created month
+    shown_count(page)
+    header = page.locator('[data-testid="group-header"][data-depth="0"]').first
+    month = header.get_attribute("data-key")  # e.g. 2026-05
+    link = header.get_by_test_id("group-drill")
+    year, number = map(int, month.split("-"))
+    after = f"{year + number // 12}-{number % 12 + 1:02d}"
+    assert jql_of(link) == (f'(project in (RPT, OPS)) AND created >= "{month}-01 00:00"'
+                            f' AND created < "{after}-01 00:00"')
+    shown = int(re.sub(r"\D", "", link.text_content()))
+    assert page.evaluate(JQL_COUNT_JS, jql_of(link)) == shown
