@@ -49,11 +49,9 @@ export function connectHost(AP) {
     // (developer.atlassian.com/cloud/jira/platform/jsapi/navigator/, …/jsapi/classes/jira/).
     openPath: (path) => AP.navigator.go('site', { relativeUrl: path }),
     getState: () => historyState(AP),
-    // AP.history keeps the state in the anchor of Jira's address (`#!<state>`); page modules
-    // only (developer.atlassian.com/cloud/jira/platform/jsapi/history/).
-    pushState: (state) => AP.history?.pushState(state),
-    replaceState: (state) => AP.history?.replaceState(state),
-    onStateChange: (listener) => AP.history?.popState?.(
+    pushState: (state) => historyCall(AP, 'pushState', state),
+    replaceState: (state) => historyCall(AP, 'replaceState', state),
+    onStateChange: (listener) => historyCall(AP, 'popState',
       (/** @type {any} */ event) => listener(String(event?.newURL ?? ''))),
     resize: () => AP.resize?.(),
   };
@@ -121,6 +119,22 @@ async function requestServer(AP, path, { method = 'GET', body } = {}) {
   const text = await response.text();
   const { status, ok, headers } = response;
   return { status, ok, headers, body: parseJson(text) };
+}
+
+/**
+ * Call AP.history, which keeps the state in the anchor of Jira's address (`#!<state>`), for
+ * page modules only (developer.atlassian.com/cloud/jira/platform/jsapi/history/): elsewhere
+ * the address just stays as it is.
+ * @param {any} AP
+ * @param {'pushState'|'replaceState'|'popState'} method
+ * @param {any} argument
+ */
+function historyCall(AP, method, argument) {
+  try {
+    AP.history?.[method]?.(argument);
+  } catch {
+    // no history here: the app works on, without a link of its own
+  }
 }
 
 /**
