@@ -1,7 +1,7 @@
 // The engine's per-issue values of a report's fields (numbers, group key codes), made once.
 // @ts-check
 import {bucketKey} from './buckets.js';
-import {fieldKind, fieldValue, kindSpec} from './fields.js';
+import {fieldKind, fieldNumber, fieldValue, kindSpec} from './fields.js';
 import {formatDate} from './formats.js';
 import {browserTimeZone, dayReader} from './zones.js';
 
@@ -127,7 +127,7 @@ export function numbersOf(column, kept) {
   const {num, number} = column.spec;
   const nums = new Float64Array(kept.length).fill(NaN);
   if (number) {
-    kept.forEach((issue, pos) => { nums[pos] = number(fieldValue(issue, column.id)); });
+    kept.forEach((issue, pos) => { nums[pos] = fieldNumber(issue, column.id, number); });
   } else if (num) {
     kept.forEach((issue, pos) => {
       const items = itemsOf(issue, column);

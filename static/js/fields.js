@@ -8,7 +8,9 @@ import {
  * @typedef {{type: string, items?: string, system?: string, custom?: string, customId?: number}}
  *   Schema
  * @typedef {{id: string, name?: string, schema?: Schema}} Field  from GET /rest/api/3/field
- * @typedef {{id: string, key: string, fields?: Record<string, any>}} Issue  a Jira IssueBean
+ * @typedef {{id: string, key: string, fields?: Record<string, any>,
+ *   times?: Record<string, number>}} Issue  a Jira IssueBean; times: its datetimes' instants
+ *   as the loader read them (slim.js)
  * @typedef {{locale?: string, priorityRank?: Map<string, number>}} RankContext
  * @typedef {{items: (value: any) => any[], key: (item: any) => string,
  *   label: (item: any, locale?: string) => string, rank: (item: any, ctx: RankContext) => number,
@@ -64,6 +66,17 @@ export function fieldValue(issue, id) {
   if (KEY_IDS.has(id)) return issue.key;
   const value = issue.fields?.[id];
   return id === 'workratio' && value === -1 ? null : value;  // -1 is Jira's "not set"
+}
+
+/**
+ * A field's number on an issue, as its kind's `number` reads the value (NaN when empty). A
+ * datetime the loader has already read (the issue's `times`) is not parsed again.
+ * @param {Issue} issue @param {string} id @param {(value: any) => number} number
+ * @returns {number}
+ */
+export function fieldNumber(issue, id, number) {
+  const time = issue.times?.[id];
+  return time === undefined ? number(fieldValue(issue, id)) : time;
 }
 
 /** Status category key for lozenge colours: 'new', 'indeterminate', 'done' or ''.

@@ -2,7 +2,7 @@
 // @ts-check
 import {bucketBounds, bucketKey, bucketRange} from './buckets.js';
 import {columnOf, makeContext, numbersOf} from './columns.js';
-import {fieldKind, fieldValue, kindSpec} from './fields.js';
+import {fieldKind, fieldNumber, kindSpec} from './fields.js';
 import {dayReader} from './zones.js';
 
 /**
@@ -69,8 +69,8 @@ function daysOf(ctx, id, issues) {
   const time = kindSpec(field).number;
   let [min, max] = [Infinity, -Infinity];
   if (!dayOf || !time) return {days, min, max};
-  for (let pos = 0; pos < issues.length; pos++) {  // one pass: read, parse and place each date
-    const day = dayOf(time(fieldValue(issues[pos], id)));
+  for (let pos = 0; pos < issues.length; pos++) {  // one pass: read and place each date
+    const day = dayOf(fieldNumber(issues[pos], id, time));
     days[pos] = day;
     if (day < min) min = day;
     if (day > max) max = day;

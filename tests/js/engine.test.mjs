@@ -1,10 +1,13 @@
 // The optimised engine against a plain reference on generated issues, and its lazy group rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeReport } from '../../static/js/report.js';
+import { computeReport, reportFields } from '../../static/js/report.js';
+import { computeSeries } from '../../static/js/series.js';
+import { computePivot } from '../../static/js/pivot.js';
+import { createSlimmer } from '../../static/js/slim.js';
 import { fieldValue, kindSpec } from '../../static/js/fields.js';
 import { FIELDS, generateIssues } from '../../static/js/demo/data.js';
-import { parseDateTime } from '../../static/js/formats.js';
+import { jiraInstant, parseDateTime } from '../../static/js/formats.js';
 
 process.env.TZ = 'UTC';
 const ISSUES = generateIssues({ issues: 3000, seed: 11, now: Date.parse('2026-10-01T00:00:00Z') });
@@ -112,6 +115,30 @@ for (const [name, config] of Object.entries(CONFIGS)) {
   });
 }
 
+test('issues as loaded (slimmed, datetimes read once) give the results Jira\'s beans give', () => {
+  const timeSeries = { dates: ['created', 'resolutiondate'], interval: 'week', cumulative: true,
+    value: { function: 'sum', field: 'customfield_10016' } };
+  const pivot = { rows: 'assignee', columns: 'status', value: { function: 'sum',
+    field: 'customfield_10016' } };
+  const configs = [...Object.values(CONFIGS), { groupBy: [{ field: 'created', interval: 'week' },
+    'updated'], sort: [{ field: 'resolutiondate', direction: 'asc' }] }, { timeSeries, pivot }];
+  const options = { locale: 'en-US', timeZone: 'Europe/Berlin' };
+  let timed = 0;
+  for (const config of configs) {
+    const loaded = ISSUES.map(createSlimmer(['key', ...reportFields(config)]));
+    timed += loaded.filter((issue) => issue.times).length;
+    const report = (issues) => shape(computeReport({ columns: ['key'], ...config }, issues,
+      FIELD_MAP, options));
+    assert.deepEqual(report(loaded), report(ISSUES));
+    if (!config.timeSeries) continue;
+    const series = (issues) => computeSeries(timeSeries, issues, FIELD_MAP, options);
+    assert.deepEqual(series(loaded), series(ISSUES));
+    const cells = (issues) => computePivot(pivot, issues, FIELD_MAP, options);
+    assert.deepEqual(JSON.stringify(cells(loaded)), JSON.stringify(cells(ISSUES)));
+  }
+  assert.ok(timed >= 3 * ISSUES.length, 'datetimes are read at load');
+});
+
 test('group rows are made when first read, and are the same array after', () => {
   const { groups } = computeReport({ groupBy: ['status'] }, ISSUES, FIELD_MAP);
   const descriptor = Object.getOwnPropertyDescriptor(groups[0], 'rows');
@@ -133,5 +160,15 @@ test('Jira datetimes read digit by digit match Date.parse', () => {
   assert.ok(Number.isNaN(parseDateTime('not a date')));
   for (const issue of ISSUES.slice(0, 500)) {
     assert.equal(parseDateTime(issue.fields.created), portable(issue.fields.created));
+  }
+});
+
+test('datetimes read at load: Jira\'s own format only, as parsing reads it', () => {
+  for (const text of ['2026-09-14T10:02:34.255+0200', '2024-02-29T23:59:59.999-1130']) {
+    assert.equal(jiraInstant(text), parseDateTime(text), text);
+  }
+  for (const text of ['2026-09-14T10:02:34Z', '2026-09-14', '2026-13-01T10:00:00.000+0000',
+    '2026-09-14T10:02:34.255+02:00', ' 2026-09-14T10:02:34.255+0200', 'not a date', '']) {
+    assert.ok(Number.isNaN(jiraInstant(text)), text);
   }
 });

@@ -108,3 +108,12 @@ test('the zone used is reported, the browser one when the user has none', () => 
   assert.equal(computeSeries(series({}), CREATED_RESOLVED, FIELDS,
     {timeZone: 'Asia/Kolkata'}).timeZone, 'Asia/Kolkata');
 });
+
+test('an instant the loader read (the issue\'s times) is used, not the text read again', () => {
+  // A loaded issue keeps its text for display and its instant for counting (slim.js); were
+  // the text parsed again, this issue would fall in January.
+  const loaded = [{...issue(1, {created: '2026-01-31T10:00:00.000+0000'}),
+    times: {created: Date.parse('2026-02-02T10:00:00.000Z')}}];
+  assert.deepEqual(table(computeSeries(series({}), loaded, FIELDS, {timeZone: 'UTC'})),
+    [['2026-02', 1]]);
+});

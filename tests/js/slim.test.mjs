@@ -1,7 +1,8 @@
-// Lean loaded issues: requested fields only, repeated Jira values shared.
+// Lean loaded issues: requested fields only, repeated Jira values shared, datetimes read once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSlimmer } from '../../static/js/slim.js';
+import { parseDateTime } from '../../static/js/formats.js';
 
 const user = (id) => ({ self: `https://x/rest/api/3/user?accountId=${id}`, accountId: id,
   displayName: `User ${id}`, avatarUrls: { '48x48': `https://a/${id}.png` } });
@@ -17,7 +18,7 @@ test('an issue keeps its id (as text), key and the requested fields only', () =>
   const slim = createSlimmer(['summary', 'assignee', 'customfield_10016', 'key', 'status']);
   const issue = slim(bean(1, null));
   assert.deepEqual(issue, { id: '10001', key: 'RPT-1',
-    fields: { summary: 'Issue 1', assignee: null, customfield_10016: 1 } });
+    fields: { summary: 'Issue 1', assignee: null, customfield_10016: 1 }, times: undefined });
 });
 
 test('values with the same self are shared; the first copy is kept', () => {
@@ -49,5 +50,18 @@ test('sharing is per field and per loader', () => {
 
 test('exclusions and wildcards are not field ids; an issue without fields gets none', () => {
   const slim = createSlimmer(['-comment', '*navigable', 'summary']);
-  assert.deepEqual(slim({ id: '5', key: 'K-5' }), { id: '5', key: 'K-5', fields: {} });
+  assert.deepEqual(slim({ id: '5', key: 'K-5' }),
+    { id: '5', key: 'K-5', fields: {}, times: undefined });
+});
+
+test('datetimes in Jira\'s format carry their instant, read once when the issue is loaded', () => {
+  // Jira's datetime: "2026-09-14T10:02:34.255+0200" (REST v3, e.g. IssueBean fields.created).
+  const slim = createSlimmer(['created', 'resolutiondate', 'duedate', 'summary', 'updated',
+    'customfield_10016']);
+  const issue = slim({ id: 7, key: 'K-7', fields: { created: '2026-09-14T10:02:34.255+0200',
+    resolutiondate: null, duedate: '2026-09-30', summary: '2026-09-14 10:02', updated:
+    '2026-09-14T10:02:34Z', customfield_10016: 1726300954255 } });
+  assert.deepEqual(issue.times, { created: parseDateTime('2026-09-14T10:02:34.255+0200') });
+  assert.equal(issue.times.created, Date.parse('2026-09-14T08:02:34.255Z'));
+  assert.equal(issue.fields.created, '2026-09-14T10:02:34.255+0200', 'the text is kept');
 });
