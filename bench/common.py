@@ -92,10 +92,10 @@ def chromium(*extra_args):
             browser.close()
 
 
-def open_demo(browser, base, viewport=None):
-    """A new page on the demo, once its report list has rendered."""
+def open_demo(browser, base, viewport=None, query=""):
+    """A new page on the demo (`query`: its switches), once its report list has rendered."""
     page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
-    page.goto(base + "/demo")
+    page.goto(base + "/demo" + query)
     page.wait_for_selector("[data-testid=report-list]")
     return page
 
