@@ -12,10 +12,12 @@ import {browserTimeZone, dayReader} from './zones.js';
  * @typedef {import('./buckets.js').Interval} Interval
  * @typedef {string|{field: string, interval: Interval}} GroupEntry  a groupBy entry
  * @typedef {{id: string, spec: KindSpec, labels: Map<string, string>, nums?: Float64Array,
- *   codes?: Int32Array, keys?: string[], items?: any[], several?: Map<number, number[]>}} Column
+ *   codes?: Int32Array, keys?: string[], items?: any[], several?: Map<number, number[]>,
+ *   time?: (issue: Issue) => number, dayOf?: (time: number) => number}} Column
  *   Per field: labels memoises group labels; nums holds each kept issue's number; codes each
  *   kept issue's group key as an index into keys and items (0: empty; -1: several values,
- *   whose codes are in `several`).
+ *   whose codes are in `several`). time and dayOf: a calendar bucket column's date of an
+ *   issue (epoch ms, NaN when none) and its day, which decides the bucket.
  * @typedef {{fields: Map<string, Field>, columns: Map<string, Column>, locale?: string,
  *   timeZone: string, priorityRank: Map<string, number>, collator: Intl.Collator,
  *   multiValued: boolean, kept: Issue[]}} Context
@@ -70,8 +72,10 @@ export function groupColumn(ctx, entry) {
   const id = `${field}/${bucket}`;
   let column = ctx.columns.get(id);
   if (!column) {
-    column = {id: field, spec: bucketSpec(columnOf(ctx, field).spec, bucket, dayOf, !interval),
-      labels: new Map()};
+    const {spec} = columnOf(ctx, field);
+    const number = /** @type {(value: any) => number} */ (spec.number);  // date kinds have one
+    column = {id: field, spec: bucketSpec(spec, bucket, dayOf, !interval), labels: new Map(),
+      time: (issue) => fieldNumber(issue, field, number), dayOf};
     ctx.columns.set(id, column);
   }
   return column;
@@ -159,14 +163,38 @@ export function keyColumn(column, kept) {
     }
     return known;
   };
-  const codesOf = perValue(column, (value) => {
-    const values = column.spec.items(value);
-    return values.length > 1 ? values.map(code) : values.length && code(values[0]);
-  });
+  const {time, dayOf} = column;
+  const codesOf = time && dayOf ? byDay(column.id, time, dayOf, code) : byValue(column, code);
   kept.forEach((issue, pos) => {
     const found = codesOf(issue);
     if (typeof found !== 'number') several.set(pos, found);
     codes[pos] = typeof found === 'number' ? found : -1;
   });
   return Object.assign(column, {codes, keys, items, several});
+}
+
+/** `work(item)` for each item of a column's value on an issue: a list when several.
+ * @template T @param {Column} column @param {(item: any) => T} work */
+const byValue = (column, work) => perValue(column, (value) => {
+  const values = column.spec.items(value);
+  return values.length > 1 ? values.map(work) : values.length && work(values[0]);
+});
+
+/** `work(item)` for a bucket column's item, once per day: the day of the date the loader read
+ * decides the bucket, so no other issue of it makes an item (as date kinds make them). 0: none.
+ * @template T @param {string} id @param {(issue: Issue) => number} time
+ * @param {(time: number) => number} dayOf @param {(item: {text: string, time: number}) => T} work
+ * @returns {(issue: Issue) => T|0} */
+function byDay(id, time, dayOf, work) {
+  /** @type {Map<number, T>} */
+  const known = new Map();
+  return (issue) => {
+    const at = time(issue);
+    const day = dayOf(at);
+    if (Number.isNaN(day)) return 0;
+    let answer = known.get(day);
+    if (answer !== undefined) return answer;
+    known.set(day, (answer = work({text: String(fieldValue(issue, id)), time: at})));
+    return answer;
+  };
 }

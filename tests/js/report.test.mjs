@@ -608,6 +608,17 @@ describe('date buckets in groups', () => {
       .map((g) => g.key), ['2026-01-31']);
   });
 
+  test('a loaded datetime\'s instant (its times) decides its bucket, not its text', () => {
+    // slim.js keeps the instant beside the text; were the text parsed again: January.
+    const loaded = [{...issue(1, {created: '2026-01-31T10:00:00.000+0000'}),
+      times: {created: Date.parse('2026-02-02T10:00:00.000Z')}}];
+    const keys = {day: '2026-02-02', week: '2026-W06', month: '2026-02'};
+    for (const [interval, key] of Object.entries(keys)) {
+      const {groups} = run({groupBy: [{field: 'created', interval}]}, loaded, {timeZone: 'UTC'});
+      assert.deepEqual(groups.map((g) => [g.key, g.label, g.count]), [[key, key, 1]]);
+    }
+  });
+
   test('bucket levels nest and carry the field id', () => {
     const {groups} = run({groupBy: ['status', {field: 'created', interval: 'month'}]}, created,
       {timeZone: 'UTC'});
