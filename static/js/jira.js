@@ -1,4 +1,4 @@
-// Every Jira REST call of the client (fields, JQL checks, counts, issues, user names) via a Host.
+// The client's Jira REST calls (fields, JQL checks, counts, issues, users, time zone) via a Host.
 // @ts-check
 import { callJira, JiraError, raceAbort, realClock } from './retry.js';
 import { loadByStrategy } from './load.js';
@@ -105,6 +105,23 @@ export async function loadIssues(host, options) {
   const progress = (phase, loaded, total) =>
     onProgress?.({ phase, loaded, total: total ?? known.total });
   return raceAbort(loadByStrategy(caller, { jql, fields, strategy, progress }), signal);
+}
+
+/** The user's time zone, asked of Jira once per page load. */
+let timeZoneAsked = /** @type {Promise<string|null>|null} */ (null);
+
+/**
+ * The user's Jira time zone (GET /rest/api/3/myself, its `timeZone`: the OpenAPI spec's User),
+ * asked once per page load; null when Jira gives none or the call fails. Never rejects.
+ * @param {Host} host
+ * @param {{clock?: Clock}} [options]
+ * @returns {Promise<string|null>}
+ */
+export function userTimeZone(host, options) {
+  timeZoneAsked ??= callJira(newCaller(host, options), '/rest/api/3/myself')
+    .then((user) => (typeof user?.timeZone === 'string' && user.timeZone ? user.timeZone : null),
+      () => null);
+  return timeZoneAsked;
 }
 
 /** Account ids per user/bulk call: the page size asked for, so each batch is one page. */

@@ -14,9 +14,11 @@ export const COLLAPSE_ABOVE = 500;
  *   issues: any[], note: string, unloaded: string[], config: Report, result: any,
  *   expandAll: boolean, toggled: Set<string>, lines: import('./lines.js').Lines|null,
  *   options: Map<string, Map<string, string>>, sort: import('./sorting.js').ViewSort|null,
+ *   timeZone: string|null,
  * }} Held  lines: the table's visible lines, flattened again after expanding or collapsing;
  *   options: valueOptions by field id; sort: the view's own sort by a column, over the saved one;
- *   unloaded: the keys of matching issues Jira could not return, which no total counts
+ *   unloaded: the keys of matching issues Jira could not return, which no total counts;
+ *   timeZone: the user's Jira time zone, which date buckets use (the browser's when null)
  */
 
 /** @type {Held|null} */
@@ -25,13 +27,14 @@ let held = null;
 /**
  * Keep freshly loaded issues for a report and compute its result.
  * @param {{report: Report, fields: Map<string, any>, issues: any[], note?: string,
- *   unloaded?: string[]}} loaded
+ *   unloaded?: string[], timeZone?: string|null}} loaded
  */
-export function hold({ report, fields, issues, note, unloaded }) {
+export function hold({ report, fields, issues, note, unloaded, timeZone }) {
   held = {
     reportId: report.id, jql: report.jql, loadedFields: new Set(reportFields(report)), fields,
     issues, note: note ?? '', unloaded: unloaded ?? [], config: report, result: null,
     expandAll: true, toggled: new Set(), lines: null, options: new Map(), sort: null,
+    timeZone: timeZone ?? null,
   };
   compute(held, report);
 }
@@ -67,7 +70,7 @@ function compute(data, report) {
  */
 function run(data) {
   data.result = computeReport(sortedConfig(data.config, data.sort), data.issues, data.fields,
-    { locale: navigator.language });
+    { locale: navigator.language, timeZone: data.timeZone ?? undefined });
   data.lines = null;
 }
 

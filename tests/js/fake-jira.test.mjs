@@ -224,3 +224,20 @@ test('the configuration loads once, on the first request; latency delays answers
   assert.equal(loads, 1);
   assert.equal(jira.dataset().length, 20);
 });
+
+test('myself answers the demo user with a time zone, which the client asks for once', async () => {
+  // The OpenAPI spec's User (GET /rest/api/3/myself): accountId, displayName, timeZone, …
+  const { userTimeZone } = await import('../../static/js/jira.js');
+  const asked = [];
+  const host = { requestJira: async (path) => {
+    asked.push(path);
+    const answer = await JIRA.handle({ method: 'GET', url: path });
+    return { status: answer.status, ok: answer.status === 200, body: JSON.parse(answer.body),
+      headers: { get: () => null } };
+  } };
+  assert.equal(await userTimeZone(host), 'Europe/Berlin');
+  assert.equal(await userTimeZone(host), 'Europe/Berlin');
+  assert.deepEqual(asked, ['/rest/api/3/myself']);
+  const me = (await JIRA.handle({ method: 'GET', url: '/rest/api/3/myself' })).body;
+  assert.equal(JSON.parse(me).accountId, '5b10a2844c20165700ede21g');
+});

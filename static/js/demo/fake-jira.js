@@ -1,6 +1,6 @@
 // The demo's stand-in for Jira Cloud's REST API: routes, paging and bulkfetch limits, latency, 429s.
 // @ts-check
-import { FIELDS, SITE, generateIssues } from './data.js';
+import { DEMO_USER, FIELDS, SITE, generateIssues } from './data.js';
 import { parseJql } from './jql.js';
 import { compileQuery } from './jql-eval.js';
 import { bulkUsers } from './users.js';
@@ -87,6 +87,8 @@ const ROUTES = {
   'POST /rest/api/3/jql/parse': (site, body, query) => ({ queries: [body.queries ?? []].flat()
     .map((q) => parse(site, String(q), query.get('validation') ?? 'strict')) }),
   'GET /rest/api/3/user/bulk': (_site, _body, query) => bulkUsers(query),
+  // The OpenAPI spec's User: the demo user, with the time zone of their profile.
+  'GET /rest/api/3/myself': () => DEMO_USER,
 };
 
 /** @param {Site} site  @param {string} method  @param {string} url  @param {string} [text] */
