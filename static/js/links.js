@@ -94,11 +94,25 @@ export const searchPath = (jql) => issueSearchUrl('', jql);
  */
 export function searchLink(host, jql, content, props = {}) {
   if (jql === null) return h('span', { className: props.className ?? null }, content);
+  return linkTo(host, jql, h('a', { className: 'drill-link', ...props }, content));
+}
+
+/**
+ * Make an <a> (HTML or SVG: a chart's bar or point) a link to the issues of a JQL, as
+ * searchLink describes.
+ * @template {Element} T
+ * @param {Host} host
+ * @param {string} jql
+ * @param {T} link
+ * @returns {T}
+ */
+export function linkTo(host, jql, link) {
   const site = host.siteUrl();
-  const link = h('a', { className: 'drill-link', ...props, 'data-jql': jql,
-    href: site ? issueSearchUrl(site, jql) : '#', target: site ? '_top' : null }, content);
+  link.setAttribute('data-jql', jql);
+  link.setAttribute('href', site ? issueSearchUrl(site, jql) : '#');
+  if (site) link.setAttribute('target', '_top');
   link.addEventListener('click', (event) => {
-    if (site && !isPlainClick(event)) return;
+    if (site && !isPlainClick(/** @type {MouseEvent} */ (event))) return;
     event.preventDefault();
     host.openPath(searchPath(jql));
   });

@@ -1,8 +1,10 @@
-// The computed report on screen: summary, notes, chart, expand/collapse controls and the table.
+// The computed report on screen: summary, notes, pivot, time series, chart, and the table.
 // @ts-check
 import { fieldName, issueCount } from './cells.js';
 import { renderChart } from './chart.js';
 import { button, formatNumber, h } from './dom.js';
+import { renderSeries, seriesOf } from './line-chart.js';
+import { renderPivot } from './pivot-table.js';
 import * as state from './state.js';
 import { renderTable } from './table.js';
 
@@ -50,10 +52,22 @@ export function renderResult(host) {
     unloaded.length ? note('unloaded-note', unloadedNote(unloaded)) : null,
     result.multiValued ? note('multi-valued-note', MULTI_VALUED_NOTE) : null,
     filterMisses(data).map((text) => note('filter-note', text)),
-    renderChart(config, result, fields),
+    reportKinds(host, data),
+    renderChart(host, config, result, fields),
     result.groups.length ? groupTools(host, tableWrap) : null,
     result.rows.length ? tableWrap
       : h('p', { className: 'empty' }, 'No issues match this report.'));
+}
+
+/**
+ * The report's pivot and time series, shown above its table when it has them.
+ * @param {import('./host.js').Host} host
+ * @param {state.Held} data
+ */
+function reportKinds(host, data) {
+  const { pivot, timeSeries } = /** @type {any} */ (data.config);
+  return [pivot ? renderPivot(host, data) : null,
+    timeSeries ? renderSeries(host, seriesOf(data), data.timeZone !== null) : null];
 }
 
 /**
