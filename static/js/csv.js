@@ -1,42 +1,113 @@
-// CSV of the open report's current view, built in the browser from memory, as a download.
+// CSV of the open report as shown (pivot matrix, time series or table), built in the browser.
 // @ts-check
-import { downloadText, fileName } from './dom.js';
 import { extraColumns, fieldName } from './cells.js';
-import { cellText, fieldValue } from './report.js';
+import { downloadText, fileName } from './dom.js';
+import { INTERVAL_NAMES, seriesOf } from './line-chart.js';
+import { choice } from './pickers.js';
+import { pivotOf } from './pivot-table.js';
+import { kindSpec } from './fields.js';
+import { cellText, fieldKind, fieldValue, grouping } from './report.js';
 import * as state from './state.js';
-
-const FORMULA_START = /^[=+\-@\t\r]/;
+import { browserTimeZone } from './zones.js';
 
 /**
- * One CSV cell: quoted, quotes doubled, and text a spreadsheet would run as a formula made inert.
- * @param {string} text
+ * @typedef {string|number|null} Cell  numbers are written plain, null as an empty cell
+ * @typedef {{locale?: string, timeZone: string}} CsvOptions  timeZone: where datetimes are
+ *   written (the user's Jira zone, the browser's when Jira gives none)
  */
-export function csvCell(text) {
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** The separators offered: a comma, or a semicolon for locales where Excel expects one. */
+export const SEPARATORS = [{ value: ',', label: 'Comma' }, { value: ';', label: 'Semicolon' }];
+const NUMERIC_KINDS = new Set(['number', 'votes', 'watches']);
+const HOUR_SECONDS = 3600;
+
+/**
+ * One CSV cell: a number plain; text quoted, quotes doubled, and text a spreadsheet would run
+ * as a formula made inert.
+ * @param {Cell} value
+ */
+export function csvCell(value) {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = value ?? '';
   const safe = FORMULA_START.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
 /**
- * The CSV text of a result: group path columns first when grouped, then Key and the report's
- * columns; one line per issue in view order (an issue in several groups appears under each of
- * them, as on screen).
+ * The file's text: a byte-order mark (Excel then reads UTF-8), CRLF line ends.
+ * @param {Cell[][]} lines
+ * @param {string} [separator]
+ */
+export function csvText(lines, separator = ',') {
+  const text = lines.map((cells) => cells.map(csvCell).join(separator)).join('\r\n');
+  return `\uFEFF${text}\r\n`;
+}
+
+/**
+ * An instant as ISO 8601 in a time zone, with its offset: 2026-01-31T14:05:00+01:00.
+ * @param {number} time epoch ms
+ * @param {string} timeZone
+ */
+export function isoDateTime(time, timeZone) {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23',
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    second: '2-digit', timeZoneName: 'longOffset' });
+  /** @type {Record<string, string>} */
+  const part = {};
+  for (const { type, value } of format.formatToParts(time)) part[type] = value;
+  const offset = part.timeZoneName.replace(/^GMT/, '') || '+00:00';
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}`
+    + offset;
+}
+
+/**
+ * A field's value in a CSV cell: numbers plain, durations in hours, dates as YYYY-MM-DD,
+ * datetimes in ISO 8601 in the time zone, anything else as the table's text.
+ * @param {any} issue
+ * @param {any} field
+ * @param {CsvOptions} options
+ * @returns {Cell}
+ */
+export function csvValue(issue, field, { locale, timeZone }) {
+  const kind = fieldKind(field);
+  const value = fieldValue(issue, field.id);
+  const number = kindSpec(field).number;
+  if (value === null || value === undefined || value === '') return null;
+  if (NUMERIC_KINDS.has(kind) && number) return number(value);
+  if (kind === 'duration') return Number(value) / HOUR_SECONDS;
+  if (kind === 'date') return String(value).slice(0, 10);
+  if (kind === 'datetime' && number) {
+    const time = issue.times?.[field.id] ?? number(value);
+    return Number.isNaN(time) ? String(value) : isoDateTime(time, timeZone);
+  }
+  return cellText(value, field, locale);
+}
+
+/**
+ * The lines of a result's table: group columns first when grouped (a field grouped on as it
+ * is appears there only, not again among the columns), then Key and the report's columns; one
+ * line per issue in view order (an issue in several groups appears under each, as on screen).
  * @param {any} config
  * @param {any} result
  * @param {Map<string, any>} fields
+ * @param {CsvOptions} options
+ * @returns {Cell[][]}
  */
-export function buildCsv(config, result, fields) {
-  const grouped = result.groups.length > 0;
-  const columns = extraColumns(config);
+export function tableLines(config, result, fields, options) {
+  const levels = result.groups.length ? config.groupBy.map(grouping) : [];
+  const asIs = new Set(levels.filter((level) => !level.interval).map((level) => level.field));
+  const columns = extraColumns(config).filter((id) => !asIs.has(id));
   /** @param {string} id */
   const name = (id) => fieldName(fields, id);
-  const lines = [[...(grouped ? config.groupBy : []).map(name), 'Key', ...columns.map(name)]];
+  /** @type {Cell[][]} */
+  const lines = [[...levels.map((level) => name(level.field)), 'Key', ...columns.map(name)]];
   /** @param {any} issue @param {string[]} labels */
-  const line = (issue, labels) => lines.push([...labels, issue.key, ...columns.map((id) =>
-    cellText(fieldValue(issue, id), fields.get(id) ?? { id }, navigator.language))]);
-  if (grouped) walk(result.groups, [], line);
+  const line = (issue, labels) => lines.push([...labels, issue.key,
+    ...columns.map((id) => csvValue(issue, fields.get(id) ?? { id }, options))]);
+  if (levels.length) walk(result.groups, [], line);
   else result.rows.forEach((/** @type {any} */ issue) => line(issue, []));
-  const text = lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n');
-  return `\uFEFF${text}\r\n`;
+  return lines;
 }
 
 /**
@@ -53,11 +124,55 @@ function walk(groups, labels, visit) {
   }
 }
 
-/** Download the open report's view as CSV; answers false when nothing is loaded. */
+/**
+ * A pivot as its matrix: the row field's name over the row labels, a Total column and row.
+ * @param {string} rowName
+ * @param {import('./pivot.js').PivotResult} pivot
+ * @returns {Cell[][]}
+ */
+export function pivotLines(rowName, pivot) {
+  return [[rowName, ...pivot.columns.map((column) => column.label), 'Total'],
+    ...pivot.rows.map((row, r) => [row.label, ...pivot.cells[r].map((cell) => cell.value),
+      row.total.value]),
+    ['Total', ...pivot.columns.map((column) => column.total.value), pivot.total.value]];
+}
+
+/**
+ * A time series: one line per bucket (2026-01-31, 2026-W05, 2026-01, 2026-Q1), one column per
+ * series, the first named after the interval.
+ * @param {import('./series.js').SeriesResult} series
+ * @returns {Cell[][]}
+ */
+export function seriesLines(series) {
+  return [[INTERVAL_NAMES[series.interval], ...series.series.map((line) => line.name)],
+    ...series.buckets.map((bucket) => [bucket.label, ...bucket.values])];
+}
+
+/**
+ * The lines of what the open report shows first: its pivot, its time series, or its table.
+ * @param {state.Held} data
+ */
+function reportLines(data) {
+  const config = /** @type {any} */ (data.config);
+  if (config.pivot) return pivotLines(fieldName(data.fields, config.pivot.rows), pivotOf(data));
+  if (config.timeSeries) return seriesLines(seriesOf(data));
+  return tableLines(config, data.result, data.fields,
+    { locale: navigator.language, timeZone: data.timeZone ?? browserTimeZone() });
+}
+
+/** The separator chosen in this page. */
+let separator = SEPARATORS[0].value;
+
+/** Download the open report as CSV; answers false when nothing is loaded. */
 export function downloadCsv() {
   const data = state.current();
   if (!data) return false;
-  const text = buildCsv(data.config, data.result, data.fields);
+  const text = csvText(reportLines(data), separator);
   downloadText(fileName(data.config.name, 'csv'), text, 'text/csv;charset=utf-8');
   return true;
 }
+
+/** The separator choice offered next to the CSV button. */
+export const separatorChoice = () => choice(SEPARATORS, separator,
+  { 'data-testid': 'csv-separator', 'aria-label': 'CSV separator', className: 'subtle' },
+  (value) => { separator = value; });

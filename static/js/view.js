@@ -1,9 +1,9 @@
 // The report view: loads the report's issues with progress and cancel, then shows the result.
 // @ts-check
 import { confirmDelete, duplicateReport } from './actions.js';
-import { downloadCsv } from './csv.js';
+import { downloadCsv, separatorChoice } from './csv.js';
 import { button, h } from './dom.js';
-import { loadIssues } from './jira.js';
+import { loadIssues, userTimeZone } from './jira.js';
 import { showError } from './messages.js';
 import { reportFields } from './report.js';
 import { placeOf, showPlace } from './place.js';
@@ -77,13 +77,13 @@ async function load(app, page, report) {
   controller = current;
   page.progress.start(() => cancel(app, page, report));
   try {
-    const fields = await app.fields();
+    const [fields, timeZone] = await Promise.all([app.fields(), userTimeZone(app.host)]);
     if (current.signal.aborted) return;
     const loaded = await loadIssues(app.host, { jql: report.jql, fields: reportFields(report),
       signal: current.signal, onProgress: (progress) => page.progress.update(progress) });
     if (current.signal.aborted) return;
     const { issues, note, unloaded } = loaded;
-    state.hold({ report, fields, issues, note, unloaded });
+    state.hold({ report, fields, issues, note, unloaded, timeZone });
     page.showResult();
   } catch (error) {
     if (!current.signal.aborted) showError(error, 'Could not load the issues');
@@ -148,7 +148,8 @@ function actionBar(app, report, confirmSlot, csv) {
     button('edit-report', 'Edit', () => app.editReport(report), { className: 'primary' }),
     button('duplicate-report', 'Duplicate', () => duplicateReport(app, report.id)),
     button('delete-report', 'Delete', askDelete),
-    button('refresh-report', 'Refresh', () => app.openReport(report, true)), csv);
+    button('refresh-report', 'Refresh', () => app.openReport(report, true)), csv,
+    separatorChoice());
 }
 
 /** @param {Report} report */
