@@ -67,6 +67,24 @@ function dayChange(offsetAt, day) {
   return {at: high, before, after};
 }
 
+/**
+ * The instant a JQL date literal ('yyyy-MM-dd' or 'yyyy/MM/dd', ' HH:mm' optional) stands
+ * for, NaN when the text is none: a date field's day is its own (UTC midnight, as dayReader
+ * reads dates); a datetime's wall-clock time is read in the searching user's time zone, as
+ * Jira does (contracts.md, "Drill-down for a date bucket").
+ * @param {string} kind @param {string} text @param {string} [timeZone] UTC when absent
+ * @returns {number}
+ */
+export function wallInstant(kind, text, timeZone = 'UTC') {
+  const date = /^(\d{4})[-/](\d\d?)[-/](\d\d?)(?:\s+(\d\d?):(\d\d))?$/.exec(text.trim());
+  if (!date) return NaN;
+  const [year, month, day, hour, minute] = date.slice(1).map((n) => Number(n ?? 0));
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  if (kind === 'date') return wall;
+  const offsetAt = zoneOffset(timeZone);
+  return wall - offsetAt(wall - offsetAt(wall));  // the offset in force at that instant
+}
+
 /** A function of a day number, remembered (keys kept small integers: Maps hash those fast).
  * @template T @param {(day: number) => T} work @returns {(day: number) => T} */
 export function perDay(work) {

@@ -184,3 +184,21 @@ test('unbounded JQL and more than 7 ORDER BY fields are refused with 400', async
   assert.equal((await search(eight.replace(', labels', '')))[0], 200);
   assert.deepEqual((await search('status = and'))[0], 400);
 });
+
+test('datetime literals are read in the searching user\'s time zone, dates as they are', () => {
+  // contracts.md: Jira reads "2026-01-01 00:00" in the user's zone, the one buckets use.
+  const berlin = { ...ENV, timeZone: DEMO_USER.timeZone };
+  const run = (jql, env) => compileQuery(parseJql(jql), env).run(ISSUES).length;
+  const from = (instant) => ISSUES.filter((i) => Date.parse(fix(i.fields.created)) >= instant);
+  const created = Date.parse(fix(ISSUES[0].fields.created));
+  const wall = new Date(created - (created % 60_000) + 30 * 60_000);  // 30 min later, in UTC
+  const jql = `created >= "${wall.toISOString().slice(0, 16).replace('T', ' ')}"`;
+  const berlinOffset = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin',
+    timeZoneName: 'shortOffset' }).formatToParts(wall).find((p) => p.type === 'timeZoneName');
+  const hours = Number(berlinOffset.value.replace('GMT', ''));  // +1 in winter, +2 in summer
+  assert.equal(run(jql, berlin), from(wall.getTime() - hours * 3_600_000).length);
+  assert.equal(run(jql, ENV), from(wall.getTime()).length);
+  assert.notEqual(run(jql, berlin), run(jql, ENV));
+  const due = ISSUES.filter((i) => i.fields.duedate && i.fields.duedate >= '2026-01-01');
+  assert.equal(run('due >= "2026-01-01"', berlin), due.length);
+});

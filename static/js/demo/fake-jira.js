@@ -112,7 +112,7 @@ function attempt(fn) {
 }
 
 /** @param {Site} site */
-const envOf = (site) => ({ now: Date.now(),
+const envOf = (site) => ({ now: Date.now(), timeZone: DEMO_USER.timeZone,
   hasIssue: (/** @type {string} */ ref) => site.byRef.has(ref.toUpperCase()) });
 
 /** Issues matching `jql`, in its order; Jira's 400 for bad or unbounded JQL. */

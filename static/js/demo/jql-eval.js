@@ -1,5 +1,6 @@
 // JQL meaning for the demo Jira: resolves fields and values, then filters and orders issues.
 // @ts-check
+import { wallInstant } from '../zones.js';
 import { CATALOG, DEMO_USER, FIELDS } from './data.js';
 
 /**
@@ -7,7 +8,7 @@ import { CATALOG, DEMO_USER, FIELDS } from './data.js';
  * @typedef {import('./jql.js').OrderItem} OrderItem
  * @typedef {{id: string, key: string, self?: string, fields: Record<string, any>}} Issue
  * @typedef {{id: string, kind: string}} Target
- * @typedef {{now: number, hasIssue: (keyOrId: string) => boolean}} Env
+ * @typedef {{now: number, hasIssue: (keyOrId: string) => boolean, timeZone?: string}} Env
  * @typedef {{empty?: boolean, text?: string, num?: any}} Literal
  * @typedef {(issue: Issue) => boolean} Match
  */
@@ -82,12 +83,11 @@ function period(text) {
 }
 
 /** A number, duration (minutes, as Jira reads them) or date operand, or Jira's complaint.
- * @param {string} text  @param {string} kind  @param {string} name  @param {number} now */
-function measure(text, kind, name, now) {
-  const date = /^(\d{4})[-/](\d\d?)[-/](\d\d?)(?:\s+(\d\d?):(\d\d))?$/.exec(text.trim());
+ * @param {string} text  @param {string} kind  @param {string} name  @param {Env} env */
+function measure(text, kind, name, env) {
+  const date = kind.startsWith('date') ? wallInstant(kind, text, env.timeZone) : NaN;
   const num = !kind.startsWith('date') ? (text.trim() && !isNaN(+text) ? +text : NaN)
-    : date ? Date.UTC(+date[1], +date[2] - 1, +date[3], +(date[4] ?? 0), +(date[5] ?? 0))
-      : now + (period(text) ?? NaN);
+    : Number.isNaN(date) ? env.now + (period(text) ?? NaN) : date;
   if (!Number.isNaN(num)) return { num: kind === 'duration' ? num * 60 : num };
   return kind.startsWith('date') ? `Date value '${text}' for field '${name}' is invalid. `
     + DATE_FORMATS : `The value '${text}' is not a valid ${kind} for the field '${name}'.`;
@@ -100,7 +100,7 @@ function literal(o, t, name, env) {
   if ('keyword' in o) return { empty: true };
   if ('function' in o) return functionLiteral(o.function, o.arguments, t, name, env.now);
   const [text, lower, known] = [o.value, o.value.toLowerCase(), KNOWN[t.kind]];
-  if (NUMERIC.has(t.kind)) return measure(text, t.kind, name, env.now);
+  if (NUMERIC.has(t.kind)) return measure(text, t.kind, name, env);
   if (t.kind === 'resolution' && lower === 'unresolved') return { empty: true };
   const value = t.kind === 'key' ? env.hasIssue(text) : known ? known.get(lower) : true;
   if (value) return { text: lower, num: known && numeric(t.kind, value) };
