@@ -88,7 +88,8 @@ function lineSvg(host, series, title) {
   const n = series.buckets.length;
   const x = (/** @type {number} */ i) => PLOT.left + (n > 1 ? (i * PLOT.width) / (n - 1)
     : PLOT.width / 2);
-  const y = (/** @type {number} */ v) => PLOT.top + PLOT.height * (1 - v / ticks[ticks.length - 1]);
+  const scale = PLOT.height / ticks[ticks.length - 1];
+  const y = (/** @type {number} */ v) => PLOT.top + PLOT.height - v * scale;
   const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: '100%', role: 'group',
     'aria-label': title, 'data-testid': 'series-chart', preserveAspectRatio: 'xMinYMin meet' });
   root.append(yAxis(ticks, y), xAxis(series.buckets, x));
@@ -97,24 +98,29 @@ function lineSvg(host, series, title) {
     const points = series.buckets.map((bucket, i) => `${x(i)},${y(bucket.values[s])}`);
     root.append(svg('polyline', { points: points.join(' '), class: `line series-${s}` }));
   });
-  series.series.forEach((line, s) => series.buckets.forEach((bucket, i) => root.append(
-    point(host, { name: line.name, field: line.field, bucket, s }, [x(i), y(bucket.values[s])],
-      tip))));
+  const first = series.buckets[0].bounds.start;
+  series.series.forEach((line, s) => series.buckets.forEach((bucket, i) => {
+    // a running total stands for every issue up to its bucket's end
+    const range = series.cumulative ? { start: first, end: bucket.bounds.end } : bucket.bounds;
+    root.append(point(host, { name: line.name, level: rangeLevel(line.field, range), bucket, s },
+      [x(i), y(bucket.values[s])], tip));
+  }));
   root.append(tip);
   return root;
 }
 
 /**
- * One focusable point: a link to its bucket's issues, named "Created, 2026-W05: 12"; hover or
+ * One focusable point: a link to the issues it counts, named "Created, 2026-W05: 12"; hover or
  * focus shows its value above the plot.
  * @param {Host} host
- * @param {{name: string, field: string, bucket: SeriesBucket, s: number}} what
+ * @param {{name: string, level: import('./drill.js').DrillLevel, bucket: SeriesBucket,
+ *   s: number}} what
  * @param {[number, number]} at
  * @param {SVGElement} tip
  */
-function point(host, { name, field, bucket, s }, [cx, cy], tip) {
+function point(host, { name, level, bucket, s }, [cx, cy], tip) {
   const label = `${name}, ${bucket.label}: ${formatNumber(bucket.values[s])}`;
-  const jql = viewJql([rangeLevel(field, bucket.bounds)]);
+  const jql = viewJql([level]);
   const link = svg(jql === null ? 'g' : 'a', { class: 'point', 'aria-label': label,
     'data-testid': 'series-point', tabindex: 0, role: jql === null ? 'img' : null });
   link.append(svg('title', {}, label), svg('circle', { cx, cy, r: 4, class: `series-${s}` }));

@@ -33,6 +33,12 @@ PIVOT = {"rows": "assignee", "columns": "status", "maxColumns": 12,
 SERIES = {"dates": ["created", "resolutiondate"], "interval": "week", "cumulative": False,
           "value": {"function": "count", "field": None}}
 WEEK = re.compile(r"^\d{4}-W\d\d$")
+# The fake Jira's count of a JQL: the demo's JQL evaluator behind its search API.
+JQL_COUNT_JS = """async (jql) => {
+  const answer = await demoJira.handle({method: 'POST',
+    url: '/rest/api/3/search/approximate-count', body: JSON.stringify({jql})});
+  return JSON.parse(answer.body).count;
+}"""
 
 
 @pytest.fixture(scope="module", params=["connect", "forge"])
@@ -146,6 +152,11 @@ def test_a_time_series_has_a_legend_focusable_points_and_a_data_table(page, host
     label = point.get_attribute("aria-label")
     assert re.fullmatch(r"Created, \d{4}-W\d\d: [\d,]+", label), label
     expect(page.locator(".point-tip")).to_have_text(label)
+    counts = [page.evaluate(JQL_COUNT_JS, p.get_attribute("data-jql"))
+              for p in page.get_by_test_id("series-point").all()]
+    values = [number(p.get_attribute("aria-label").rpartition(": ")[2])
+              for p in page.get_by_test_id("series-point").all()]
+    assert counts == values
     table = page.get_by_test_id("series-table")
     expect(table).to_be_hidden()
     page.get_by_test_id("series-table-toggle").click()
