@@ -33,6 +33,16 @@ PIVOT = {"rows": "assignee", "columns": "status", "maxColumns": 12,
 SERIES = {"dates": ["created", "resolutiondate"], "interval": "week", "cumulative": False,
           "value": {"function": "count", "field": None}}
 WEEK = re.compile(r"^\d{4}-W\d\d$")
+# A Jira whose myself answer has no timeZone (the OpenAPI spec's User allows none).
+NO_ZONE_JS = """() => {
+  const handle = demoJira.handle;
+  demoJira.handle = async (request) => {
+    const answer = await handle(request);
+    if (!request.url.startsWith('/rest/api/3/myself')) return answer;
+    const {timeZone, ...user} = JSON.parse(answer.body);
+    return {...answer, body: JSON.stringify(user)};
+  };
+}"""
 # The fake Jira's count of a JQL: the demo's JQL evaluator behind its search API.
 JQL_COUNT_JS = """async (jql) => {
   const answer = await demoJira.handle({method: 'POST',
@@ -50,13 +60,17 @@ def host_url(request, tmp_path_factory):
         yield url
 
 
-def show(page, url, name, **config):
-    """Create a report on RPT through the API, open it and wait for its result."""
+def show(page, url, name, jira_js="() => null", **config):
+    """Create a report on RPT through the API, open it and wait for its result.
+
+    jira_js runs on the page before the report opens, e.g. to change the demo Jira.
+    """
     open_app(page, url)
     report = {"name": unique(name), "jql": RPT, "columns": ["key", "summary"],
               "pivot": None, "timeSeries": None, **config}
     page.evaluate(CREATE_JS, report)
     open_app(page, url)
+    page.evaluate(jira_js)
     open_report(page, report["name"])
     shown_count(page)
     return report["name"]
@@ -72,21 +86,29 @@ def pivot_counts(issues):
     return found
 
 
-def week_of(text):
-    """The ISO week label of a Jira datetime in the user's time zone."""
+def week_of(text, zone):
+    """The ISO week label of a Jira datetime in a time zone."""
     moment = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
-    year, week, _ = moment.astimezone(USER_ZONE).isocalendar()
+    year, week, _ = moment.astimezone(zone).isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def weekly(issues):
+def weekly(issues, zone=USER_ZONE):
     """{week: [created, resolved]} of the issues, weeks with neither left out."""
     found = collections.defaultdict(lambda: [0, 0])
     for issue in issues:
         for index, field in enumerate(("created", "resolutiondate")):
             if issue["fields"][field]:
-                found[week_of(issue["fields"][field])][index] += 1
+                found[week_of(issue["fields"][field], zone)][index] += 1
     return {week: tuple(counts) for week, counts in found.items()}
+
+
+def shown_weeks(page):
+    """The series' data table as {week: (created, resolved)}, empty weeks left out."""
+    page.get_by_test_id("series-table-toggle").click()
+    rows = page.get_by_test_id("series-table").locator("tbody tr").all()
+    cells = [texts(row.locator("th, td")) for row in rows]
+    return {w: (number(c), number(r)) for w, c, r in cells if (c, r) != ("0", "0")}
 
 
 def texts(locator):
@@ -159,13 +181,19 @@ def test_a_time_series_has_a_legend_focusable_points_and_a_data_table(page, host
     assert counts == values
     table = page.get_by_test_id("series-table")
     expect(table).to_be_hidden()
-    page.get_by_test_id("series-table-toggle").click()
+    assert shown_weeks(page) == expected
     expect(table).to_be_visible()
     assert texts(table.locator("thead th")) == ["Week", "Created", "Resolved"]
-    rows = {tuple(texts(row.locator("th, td"))) for row in table.locator("tbody tr").all()}
-    shown = {r[0]: (number(r[1]), number(r[2])) for r in rows if r[1:] != ("0", "0")}
-    assert shown == expected
-    assert page.get_by_test_id("series-point").count() == 2 * len(rows)
+    rows = table.locator("tbody tr").count()
+    assert page.get_by_test_id("series-point").count() == 2 * rows
+
+
+def test_without_a_jira_time_zone_buckets_use_the_browsers_and_say_so(page, host_url):
+    show(page, host_url, "Series no zone", jira_js=NO_ZONE_JS, timeSeries=SERIES)
+    browser_zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    expect(page.get_by_test_id("zone-note")).to_have_text(
+        f"Jira gave no time zone: buckets use this browser's, {browser_zone}.")
+    assert shown_weeks(page) == weekly(dataset(page, "RPT"), ZoneInfo(browser_zone))
 
 
 def test_two_grouping_levels_stack_and_the_bar_limit_adds_other(page, host_url):
