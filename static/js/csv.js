@@ -125,27 +125,38 @@ function walk(groups, labels, visit) {
 }
 
 /**
+ * How a summed or averaged field's numbers are written: a duration's seconds as hours.
+ * @param {any} field the value field, if any
+ * @returns {(value: number|null) => Cell}
+ */
+export const amountOf = (field) => (field && fieldKind(field) === 'duration'
+  ? (value) => (value === null ? null : value / HOUR_SECONDS) : (value) => value);
+
+/**
  * A pivot as its matrix: the row field's name over the row labels, a Total column and row.
  * @param {string} rowName
  * @param {import('./pivot.js').PivotResult} pivot
+ * @param {(value: number|null) => Cell} [amount] how a cell's value is written
  * @returns {Cell[][]}
  */
-export function pivotLines(rowName, pivot) {
+export function pivotLines(rowName, pivot, amount = (value) => value) {
+  /** @param {{value: number|null}} cell */
+  const cellOf = (cell) => amount(cell.value);
   return [[rowName, ...pivot.columns.map((column) => column.label), 'Total'],
-    ...pivot.rows.map((row, r) => [row.label, ...pivot.cells[r].map((cell) => cell.value),
-      row.total.value]),
-    ['Total', ...pivot.columns.map((column) => column.total.value), pivot.total.value]];
+    ...pivot.rows.map((row, r) => [row.label, ...pivot.cells[r].map(cellOf), cellOf(row.total)]),
+    ['Total', ...pivot.columns.map((column) => cellOf(column.total)), cellOf(pivot.total)]];
 }
 
 /**
  * A time series: one line per bucket (2026-01-31, 2026-W05, 2026-01, 2026-Q1), one column per
  * series, the first named after the interval.
  * @param {import('./series.js').SeriesResult} series
+ * @param {(value: number|null) => Cell} [amount] how a bucket's value is written
  * @returns {Cell[][]}
  */
-export function seriesLines(series) {
+export function seriesLines(series, amount = (value) => value) {
   return [[INTERVAL_NAMES[series.interval], ...series.series.map((line) => line.name)],
-    ...series.buckets.map((bucket) => [bucket.label, ...bucket.values])];
+    ...series.buckets.map((bucket) => [bucket.label, ...bucket.values.map(amount)])];
 }
 
 /**
@@ -154,8 +165,13 @@ export function seriesLines(series) {
  */
 function reportLines(data) {
   const config = /** @type {any} */ (data.config);
-  if (config.pivot) return pivotLines(fieldName(data.fields, config.pivot.rows), pivotOf(data));
-  if (config.timeSeries) return seriesLines(seriesOf(data));
+  const { pivot, timeSeries } = config;
+  /** @param {string|null} id */
+  const amount = (id) => amountOf(id ? data.fields.get(id) : null);
+  if (pivot) {
+    return pivotLines(fieldName(data.fields, pivot.rows), pivotOf(data), amount(pivot.value.field));
+  }
+  if (timeSeries) return seriesLines(seriesOf(data), amount(timeSeries.value.field));
   return tableLines(config, data.result, data.fields,
     { locale: navigator.language, timeZone: data.timeZone ?? browserTimeZone() });
 }

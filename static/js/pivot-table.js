@@ -1,6 +1,6 @@
 // Pivot view: a <table> of rows × columns with totals and Other, heat shading and an order choice.
 // @ts-check
-import { fieldName } from './cells.js';
+import { aggregateText, fieldName } from './cells.js';
 import { formatNumber, h } from './dom.js';
 import { pivotLevels } from './drill.js';
 import { drillLink } from './links.js';
@@ -100,12 +100,13 @@ function controls(data, set) {
  */
 function pivotTable(host, data, result, heat) {
   const pivot = /** @type {any} */ (data.config).pivot;
-  const digits = pivot.value.function === 'count' ? 0 : 2;
+  const { function: fn, field } = pivot.value;
   const top = Math.max(0, ...result.cells.flat().map((cell) => cell.value ?? 0));
   /** @param {PivotCell} cell @param {PivotHeader|null} row @param {PivotHeader|null} column */
   const td = (cell, row, column) => {
     const shade = heat && row && column ? heatClass(cell.value, top) : '';
-    const text = cell.value === null ? '–' : formatNumber(cell.value, digits);
+    const text = fn === 'count' ? formatNumber(cell.count, 0)
+      : aggregateText(data.fields, { field, function: fn, value: cell.value });
     return h('td', { className: `num ${shade}`.trim() }, cell.count
       ? drillLink(host, pivotLevels(row, column), text) : text);
   };

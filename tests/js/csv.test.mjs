@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {csvCell, csvText, csvValue, isoDateTime, pivotLines, seriesLines, tableLines}
+import {amountOf, csvCell, csvText, csvValue, isoDateTime, pivotLines, seriesLines, tableLines}
   from '../../static/js/csv.js';
 import {niceTicks} from '../../static/js/line-chart.js';
 import {computePivot} from '../../static/js/pivot.js';
@@ -82,6 +82,15 @@ test('a pivot exports as its matrix, with a Total column and row', () => {
     value: {function: 'count', field: null}}, issues, FIELDS);
   assert.deepEqual(pivotLines('Assignee', pivot), [['Assignee', 'To Do', 'Done', 'Total'],
     ['Mia Krystof', 1, 1, 2], ['Unassigned', 0, 1, 1], ['Total', 1, 2, 3]]);
+});
+
+test('a pivot summing a duration exports hours', () => {
+  const issues = [issue({status: DONE, assignee: MIA, timespent: 5400}),
+    issue({status: DONE, assignee: MIA, timespent: 1800})];
+  const pivot = computePivot({rows: 'assignee', columns: 'status',
+    value: {function: 'sum', field: 'timespent'}}, issues, FIELDS);
+  assert.deepEqual(pivotLines('Assignee', pivot, amountOf(FIELDS.get('timespent'))),
+    [['Assignee', 'Done', 'Total'], ['Mia Krystof', 2, 2], ['Total', 2, 2]]);
 });
 
 test('a time series exports one line per bucket, named after its interval and fields', () => {
