@@ -1,23 +1,22 @@
 // The engine's per-issue values of a report's fields (numbers, group key codes), made once.
 // @ts-check
-import {bucketKey} from './buckets.js';
-import {fieldKind, fieldNumber, fieldValue, kindSpec} from './fields.js';
-import {formatDate} from './formats.js';
-import {browserTimeZone, dayReader} from './zones.js';
+import {fieldNumber, fieldValue, kindSpec} from './fields.js';
+import {browserTimeZone} from './zones.js';
 
 /**
  * @typedef {import('./fields.js').Field} Field
  * @typedef {import('./fields.js').Issue} Issue
  * @typedef {import('./fields.js').KindSpec} KindSpec
+ * @typedef {<T>(work: (item: any) => T) => (issue: Issue) => T|T[]|0} ItemReader
  * @typedef {import('./buckets.js').Interval} Interval
  * @typedef {string|{field: string, interval: Interval}} GroupEntry  a groupBy entry
  * @typedef {{id: string, spec: KindSpec, labels: Map<string, string>, nums?: Float64Array,
  *   codes?: Int32Array, keys?: string[], items?: any[], several?: Map<number, number[]>,
- *   time?: (issue: Issue) => number, dayOf?: (time: number) => number}} Column
+ *   byItem?: ItemReader}} Column
  *   Per field: labels memoises group labels; nums holds each kept issue's number; codes each
  *   kept issue's group key as an index into keys and items (0: empty; -1: several values,
- *   whose codes are in `several`). time and dayOf: a calendar bucket column's date of an
- *   issue (epoch ms, NaN when none) and its day, which decides the bucket.
+ *   whose codes are in `several`). byItem: how a calendar bucket column (dated.js) reaches
+ *   an issue's item, `work` done once per day; other columns go by value (byValue).
  * @typedef {{fields: Map<string, Field>, columns: Map<string, Column>, locale?: string,
  *   timeZone: string, priorityRank: Map<string, number>, collator: Intl.Collator,
  *   multiValued: boolean, kept: Issue[]}} Context
@@ -55,45 +54,6 @@ export function grouping(entry) {
     : {field: entry.field, interval: entry.interval ?? null};
 }
 
-/**
- * The column a grouping level groups by. A date or datetime field with an interval groups by
- * calendar bucket, in its own column (its keys differ from the field's); a plain field id, or
- * an interval on a field that holds no date, groups by the field's own keys (a date per day).
- * @param {Context} ctx @param {GroupEntry} entry @returns {Column}
- */
-export function groupColumn(ctx, entry) {
-  const {field, interval} = grouping(entry);
-  const kind = fieldKind(ctx.fields.get(field) ?? {id: field});
-  const dayOf = dayReader(kind, ctx.timeZone);
-  // A datetime's day is the user's Jira day, the one its drill-down JQL reads, not the
-  // browser's: a plain datetime groups by the 'day' bucket.
-  const bucket = interval ?? (kind === 'datetime' ? 'day' : null);
-  if (!bucket || !dayOf) return columnOf(ctx, field);
-  const id = `${field}/${bucket}`;
-  let column = ctx.columns.get(id);
-  if (!column) {
-    const {spec} = columnOf(ctx, field);
-    const number = /** @type {(value: any) => number} */ (spec.number);  // date kinds have one
-    column = {id: field, spec: bucketSpec(spec, bucket, dayOf, !interval), labels: new Map(),
-      time: (issue) => fieldNumber(issue, field, number), dayOf};
-    ctx.columns.set(id, column);
-  }
-  return column;
-}
-
-/**
- * A date kind grouped by calendar bucket: an item's key and label are its bucket's key
- * ('2026-01', '2026-W05'), ranked by its day so that buckets run in time order.
- * @param {KindSpec} spec @param {Interval} interval @param {(time: number) => number} dayOf
- * @param {boolean} dated labels as the locale writes a date (a plain datetime's day)
- * @returns {KindSpec}
- */
-function bucketSpec(spec, interval, dayOf, dated) {
-  const key = (/** @type {{time: number}} */ item) => bucketKey(dayOf(item.time), interval);
-  const label = dated ? (item, locale) => formatDate(key(item), locale) : key;
-  return {...spec, key, label, rank: (item) => dayOf(item.time), numeric: true};
-}
-
 /** The non-empty values of a column on an issue. @param {Issue} issue @param {Column} column */
 export function itemsOf(issue, column) {
   return column.spec.items(fieldValue(issue, column.id));
@@ -113,9 +73,8 @@ export function perValue(column, work) {
   return (issue) => {
     const value = fieldValue(issue, column.id);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return work(value);
-    if (memo.has(value)) return memo.get(value);
-    const answer = work(value);
-    memo.set(value, answer);
+    let answer = memo.get(value);
+    if (answer === undefined) memo.set(value, (answer = work(value)));
     return answer;
   };
 }
@@ -131,7 +90,8 @@ export function numbersOf(column, kept) {
   const {num, number} = column.spec;
   const nums = new Float64Array(kept.length).fill(NaN);
   if (number) {
-    kept.forEach((issue, pos) => { nums[pos] = fieldNumber(issue, column.id, number); });
+    const {id} = column;
+    for (let pos = 0; pos < kept.length; pos++) nums[pos] = fieldNumber(kept[pos], id, number);
   } else if (num) {
     kept.forEach((issue, pos) => {
       const items = itemsOf(issue, column);
@@ -163,14 +123,29 @@ export function keyColumn(column, kept) {
     }
     return known;
   };
-  const {time, dayOf} = column;
-  const codesOf = time && dayOf ? byDay(column.id, time, dayOf, code) : byValue(column, code);
-  kept.forEach((issue, pos) => {
-    const found = codesOf(issue);
-    if (typeof found !== 'number') several.set(pos, found);
-    codes[pos] = typeof found === 'number' ? found : -1;
-  });
+  const codesOf = column.byItem ? column.byItem(code) : byValue(column, code);
+  for (let pos = 0; pos < kept.length; pos++) {
+    const found = codesOf(kept[pos]);
+    if (typeof found === 'number') {
+      codes[pos] = found;
+    } else {
+      codes[pos] = -1;
+      several.set(pos, found);
+    }
+  }
   return Object.assign(column, {codes, keys, items, several});
+}
+
+/** An issue's distinct key codes in a keyed column (see Column); `one` is reused for the
+ * usual single code. @param {Column} column @param {number} pos @param {number[]} one */
+export function keyCodes(column, pos, one) {
+  const code = column.codes?.[pos] ?? 0;
+  if (code >= 0) {
+    one[0] = code;
+    return one;
+  }
+  const list = column.several?.get(pos) ?? [];
+  return list.every((c, at) => list.indexOf(c) === at) ? list : [...new Set(list)];
 }
 
 /** `work(item)` for each item of a column's value on an issue: a list when several.
@@ -179,22 +154,3 @@ const byValue = (column, work) => perValue(column, (value) => {
   const values = column.spec.items(value);
   return values.length > 1 ? values.map(work) : values.length && work(values[0]);
 });
-
-/** `work(item)` for a bucket column's item, once per day: the day of the date the loader read
- * decides the bucket, so no other issue of it makes an item (as date kinds make them). 0: none.
- * @template T @param {string} id @param {(issue: Issue) => number} time
- * @param {(time: number) => number} dayOf @param {(item: {text: string, time: number}) => T} work
- * @returns {(issue: Issue) => T|0} */
-function byDay(id, time, dayOf, work) {
-  /** @type {Map<number, T>} */
-  const known = new Map();
-  return (issue) => {
-    const at = time(issue);
-    const day = dayOf(at);
-    if (Number.isNaN(day)) return 0;
-    let answer = known.get(day);
-    if (answer !== undefined) return answer;
-    known.set(day, (answer = work({text: String(fieldValue(issue, id)), time: at})));
-    return answer;
-  };
-}

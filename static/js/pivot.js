@@ -1,6 +1,7 @@
 // The engine's pivot: one field's values as rows, another's as columns; counts, sums or averages.
 // @ts-check
-import {columnOf, keyColumn, makeContext, numbersOf} from './columns.js';
+import {columnOf, keyCodes, keyColumn, makeContext, numbersOf} from './columns.js';
+import {groupColumn} from './dated.js';
 import {otherLevel} from './drill.js';
 import {compareBuckets, labelled} from './groups.js';
 
@@ -27,18 +28,21 @@ import {compareBuckets, labelled} from './groups.js';
  *   & {order?: {rows?: PivotOrder, columns?: PivotOrder}}} PivotOptions  order: 'field' unless said
  * @typedef {Required<import('./groups.js').Keyed> & {code: number, total: PivotCell,
  *   level?: DrillLevel}} Head  a row or column being made; level: Other's
- * @typedef {{fn: PivotFunction, nums: Float64Array|null, width: number, rowTotals: Float64Array,
- *   columnTotals: Float64Array, cells: Map<number, Float64Array>, grand: Float64Array}} Tally
- *   Running [count, sum, numbers] per cell (keyed row code × width + column code), per row and
- *   per column code (Other's code is the column field's key count), and overall.
+ * @typedef {{nums: Float64Array, fold: Int32Array, width: number, cells: Float64Array,
+ *   rowTotals: Float64Array, columnTotals: Float64Array, grand: Float64Array}} Tally
+ *   Running [count, sum, numbers] per cell (row code × width + column place), per row code,
+ *   per column place and overall. fold gives a column key code its place: its index among the
+ *   shown columns, or Other's, the last; Other's head has the code past the keys.
  */
 
 export const DEFAULT_MAX_COLUMNS = 12;
 export const OTHER_LABEL = 'Other';
-const NO_STATS = new Float64Array(3);
+/** A row field every issue is empty in: the pivot of the columns alone. */
+const ONE_ROW = /** @type {Column} */ ({id: '', labels: new Map()});
 
 /**
- * The pivot of a report's issues (computeReport's rows: the filters applied).
+ * The pivot of a report's issues (computeReport's rows: the filters applied). The columns
+ * shown are known before the issues are counted, so each is counted straight into its cell.
  * @param {PivotConfig} pivot @param {Issue[]} issues @param {Map<string, Field>} fields
  * @param {PivotOptions} [options] @returns {PivotResult}
  */
@@ -46,80 +50,101 @@ export function computePivot(pivot, issues, fields, options = {}) {
   const ctx = makeContext(fields, options);
   ctx.kept = issues;
   const keyed = /** @type {[Column, Column]} */ ([pivot.rows, pivot.columns]
-    .map((id) => keyColumn(columnOf(ctx, id), issues)));
-  const tally = newTally(pivot.value, keyed, ctx);
+    .map((id) => keyColumn(groupColumn(ctx, id), issues)));
+  const {function: fn = 'count', field = null} = pivot.value ?? {};
+  const nums = fn !== 'count' && field ? numbersOf(columnOf(ctx, field), issues)
+    : new Float64Array(issues.length).fill(NaN);
+  const max = pivot.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const {codes, folded} = showColumns(keyed[1], {fn, nums, max, ctx}, issues.length);
+  const tally = newTally(nums, keyed, codes);
   const multiValued = tallyIssues(tally, keyed, issues.length);
   const order = options.order ?? {};
-  const rows = sortHeads(heads(tally.rowTotals, keyed[0], tally, ctx), order.rows);
-  const all = heads(tally.columnTotals, keyed[1], tally, ctx);
-  const shown = pickColumns(all, tally.fn, pivot.maxColumns ?? DEFAULT_MAX_COLUMNS);
+  const rows = sortHeads(heads(tally.rowTotals, keyed[0], fn, ctx), order.rows);
+  const shown = heads(tally.columnTotals, keyed[1], fn, ctx, codes);
   const columns = sortHeads(shown, order.columns);
-  const other = shown.length < all.length;
-  if (other) columns.push(otherColumn(tally, keyed, shown, issues.length));
+  if (folded.length) columns.push(otherHead(tally, fn, keyed[1], {shown, folded}));
   return {
     rows: rows.map((head) => header(head, keyed[0])),
     columns: columns.map((head) => header(head, keyed[1])),
-    cells: rows.map((row) => columns.map((col) => cellAt(tally, row.code, col.code))),
-    total: cellOf(tally.fn, tally.grand, 0), other, multiValued,
+    cells: rows.map((row) => columns.map((col) => cellAt(tally, fn, row.code, col.code))),
+    total: cellOf(fn, tally.grand, 0), other: folded.length > 0, multiValued,
   };
 }
 
-/** @param {PivotConfig['value']} value @param {[Column, Column]} keyed @param {Context} ctx
- * @returns {Tally} */
-function newTally(value, [rows, columns], ctx) {
-  const {function: fn = 'count', field = null} = value ?? {};
-  const nums = fn !== 'count' && field ? numbersOf(columnOf(ctx, field), ctx.kept) : null;
-  const [rowKeys, columnKeys] = [rows.keys ?? [], columns.keys ?? []];
-  const width = columnKeys.length + 1;
-  return {fn, nums, width, rowTotals: new Float64Array(3 * rowKeys.length),
-    columnTotals: new Float64Array(3 * width), cells: new Map(), grand: new Float64Array(3)};
+/**
+ * The column key codes shown, by place, and the columns folded into Other: the `max` with the
+ * largest totals (issue counts for avg, whose totals are no size), in the field's order. Only
+ * a field with more values than `max` needs their totals: the issues counted in one row.
+ * @param {Column} column @param {{fn: PivotFunction, nums: Float64Array, max: number,
+ *   ctx: Context}} how @param {number} n @returns {{codes: number[], folded: Head[]}}
+ */
+function showColumns(column, {fn, nums, max, ctx}, n) {
+  const every = Array.from({length: column.keys?.length ?? 1}, (_, code) => code);
+  if (every.length <= max) return {codes: every, folded: []};
+  const alone = newTally(nums, [ONE_ROW, column], every);
+  tallyIssues(alone, [ONE_ROW, column], n);
+  const all = heads(alone.columnTotals, column, fn, ctx);
+  const size = (/** @type {Head} */ h) => (fn === 'avg' ? h.total.count : h.total.value ?? 0);
+  const shown = new Set(all.slice().sort((a, b) => size(b) - size(a)).slice(0, max));
+  return {codes: all.filter((h) => shown.has(h)).map((h) => h.code),
+    folded: all.filter((h) => !shown.has(h))};
+}
+
+/** @param {Float64Array} nums @param {[Column, Column]} keyed @param {number[]} codes
+ * the column key codes shown, by place @returns {Tally} */
+function newTally(nums, [rows, columns], codes) {
+  const width = codes.length + 1;
+  const fold = new Int32Array((columns.keys?.length ?? 1) + 1).fill(codes.length);
+  codes.forEach((code, place) => { fold[code] = place; });
+  const rowCount = rows.keys?.length ?? 1;
+  return {nums, fold, width, cells: new Float64Array(3 * rowCount * width),
+    rowTotals: new Float64Array(3 * rowCount), columnTotals: new Float64Array(3 * width),
+    grand: new Float64Array(3)};
 }
 
 /** Count every issue into its cells, rows, columns and the grand total, each once.
  * @param {Tally} tally @param {[Column, Column]} keyed @param {number} n
  * @returns {boolean} whether an issue counted under several values of a field */
-function tallyIssues(tally, [rows, columns], n) {
+function tallyIssues(tally, keyed, n) {
+  const {nums, fold, width, cells, rowTotals, columnTotals, grand} = tally;
+  const [rowCodes, columnCodes] = keyed.map((column) => column.codes ?? new Int32Array(n));
   let multiValued = false;
-  const [rowCodes, colCodes] = [[0], [0]];
   for (let pos = 0; pos < n; pos++) {
-    const rs = codesAt(rows, pos, rowCodes);
-    const cs = codesAt(columns, pos, colCodes);
-    if (rs.length > 1 || cs.length > 1) multiValued = true;
-    for (const r of rs) {
-      for (const c of cs) addStat(cellStats(tally, r * tally.width + c), 0, tally.nums, pos);
-      addStat(tally.rowTotals, 3 * r, tally.nums, pos);
-    }
-    for (const c of cs) addStat(tally.columnTotals, 3 * c, tally.nums, pos);
-    addStat(tally.grand, 0, tally.nums, pos);
+    const row = rowCodes[pos];
+    const code = columnCodes[pos];
+    const x = nums[pos];
+    if (row >= 0 && code >= 0) {
+      const place = fold[code];
+      addStat(cells, 3 * (row * width + place), x);
+      addStat(rowTotals, 3 * row, x);
+      addStat(columnTotals, 3 * place, x);
+    } else if (tallySeveral(tally, keyed, pos, x)) multiValued = true;
+    addStat(grand, 0, x);
   }
   return multiValued;
 }
 
-/** An issue's distinct key codes in a keyed column (see Column); `one` is reused for the
- * usual single code. @param {Column} column @param {number} pos @param {number[]} one */
-function codesAt(column, pos, one) {
-  const code = column.codes?.[pos] ?? 0;
-  if (code >= 0) {
-    one[0] = code;
-    return one;
+/** Count an issue with several values in a field under each distinct row and column place,
+ * and under Other only when none of its values is shown.
+ * @param {Tally} tally @param {[Column, Column]} keyed @param {number} pos @param {number} x
+ * @returns {boolean} whether it has several distinct values */
+function tallySeveral(tally, [rows, columns], pos, x) {
+  const {fold, width} = tally;
+  const [rowCodes, columnCodes] = [keyCodes(rows, pos, [0]), keyCodes(columns, pos, [0])];
+  const placed = [...new Set(columnCodes.map((code) => fold[code]))];
+  const places = placed.length > 1 ? placed.filter((place) => place !== width - 1) : placed;
+  for (const row of rowCodes) {
+    for (const place of places) addStat(tally.cells, 3 * (row * width + place), x);
+    addStat(tally.rowTotals, 3 * row, x);
   }
-  const list = column.several?.get(pos) ?? [];
-  return list.every((c, at) => list.indexOf(c) === at) ? list : [...new Set(list)];
+  for (const place of places) addStat(tally.columnTotals, 3 * place, x);
+  return rowCodes.length > 1 || columnCodes.length > 1;
 }
 
-/** @param {Tally} tally @param {number} id @returns {Float64Array} */
-function cellStats(tally, id) {
-  let stats = tally.cells.get(id);
-  if (!stats) tally.cells.set(id, (stats = new Float64Array(3)));
-  return stats;
-}
-
-/** Add an issue to running [count, sum, numbers] at `at`; NaN adds to the count only.
- * @param {Float64Array} stats @param {number} at @param {Float64Array|null} nums
- * @param {number} pos */
-function addStat(stats, at, nums, pos) {
+/** Add an issue's number to running [count, sum, numbers] at `at`; NaN adds to the count only.
+ * @param {Float64Array} stats @param {number} at @param {number} x */
+function addStat(stats, at, x) {
   stats[at] += 1;
-  const x = nums ? nums[pos] : NaN;
   if (!(x <= Infinity)) return;
   stats[at + 1] += x;
   stats[at + 2] += 1;
@@ -132,20 +157,22 @@ function cellOf(fn, stats, at) {
   return {count, value: fn === 'sum' ? sum : numbers ? sum / numbers : null};
 }
 
-/** @param {Tally} tally @param {number} row @param {number} column */
-const cellAt = (tally, row, column) =>
-  cellOf(tally.fn, tally.cells.get(row * tally.width + column) ?? NO_STATS, 0);
+/** @param {Tally} tally @param {PivotFunction} fn @param {number} row a row key code
+ * @param {number} column a column key code, or Other's */
+const cellAt = (tally, fn, row, column) =>
+  cellOf(fn, tally.cells, 3 * (row * tally.width + tally.fold[column]));
 
 /** The values of a keyed column that counted issues, labelled, in the field's own order.
- * @param {Float64Array} totals @param {Column} column @param {Tally} tally @param {Context} ctx
- * @returns {Head[]} */
-function heads(totals, column, tally, ctx) {
+ * @param {Float64Array} totals by place @param {Column} column @param {PivotFunction} fn
+ * @param {Context} ctx @param {number[]} [codes] the key code at each place; by default the
+ * place is the code @returns {Head[]} */
+function heads(totals, column, fn, ctx, codes) {
   const {keys = [''], items = [undefined]} = column;
   /** @type {Head[]} */
   const made = [];
-  keys.forEach((key, code) => {
-    if (!totals[3 * code]) return;
-    const head = {key, item: items[code], code, total: cellOf(tally.fn, totals, 3 * code)};
+  (codes ?? keys.map((_, code) => code)).forEach((code, place) => {
+    if (!totals[3 * place]) return;
+    const head = {key: keys[code], item: items[code], code, total: cellOf(fn, totals, 3 * place)};
     made.push(/** @type {Head} */ (labelled(head, column, ctx)));
   });
   return made.sort((a, b) => compareBuckets(a, b, column, ctx.collator));
@@ -158,35 +185,13 @@ function sortHeads(list, order) {
   return order === 'total' ? list.slice().sort((a, b) => size(b) - size(a)) : list.slice();
 }
 
-/** The `max` columns with the largest totals (issue counts for avg, whose totals are no
- * size), in the field's order. @param {Head[]} all @param {PivotFunction} fn @param {number} max */
-function pickColumns(all, fn, max) {
-  if (all.length <= max) return all;
-  const size = (/** @type {Head} */ h) => (fn === 'avg' ? h.total.count : h.total.value ?? 0);
-  const kept = new Set(all.slice().sort((a, b) => size(b) - size(a)).slice(0, max));
-  return all.filter((head) => kept.has(head));
-}
-
-/**
- * "Other": the issues under none of the shown columns, counted in one more pass.
- * @param {Tally} tally @param {[Column, Column]} keyed the row and column field's columns
- * @param {Head[]} shown @param {number} n @returns {Head}
- */
-function otherColumn(tally, [rows, columns], shown, n) {
-  const code = tally.width - 1;
-  const isShown = new Uint8Array(code);
-  for (const head of shown) isShown[head.code] = 1;
-  const [rowCodes, colCodes] = [[0], [0]];
-  for (let pos = 0; pos < n; pos++) {
-    if (codesAt(columns, pos, colCodes).some((c) => isShown[c])) continue;
-    for (const r of codesAt(rows, pos, rowCodes)) {
-      addStat(cellStats(tally, r * tally.width + code), 0, tally.nums, pos);
-    }
-    addStat(tally.columnTotals, 3 * code, tally.nums, pos);
-  }
-  return {key: '', item: undefined, label: OTHER_LABEL, rank: 0, code,
-    level: otherLevel(columns.id, shown, !isShown[0] && tally.columnTotals[0] > 0),
-    total: cellOf(tally.fn, tally.columnTotals, 3 * code)};
+/** "Other": the issues under none of the shown columns, as the tally counted them.
+ * @param {Tally} tally @param {PivotFunction} fn @param {Column} column the column field's
+ * @param {{shown: Head[], folded: Head[]}} heads @returns {Head} */
+function otherHead(tally, fn, column, {shown, folded}) {
+  return {key: '', item: undefined, label: OTHER_LABEL, rank: 0, code: tally.fold.length - 1,
+    level: otherLevel(column.id, shown, folded.some((head) => head.item === undefined)),
+    total: cellOf(fn, tally.columnTotals, 3 * (tally.width - 1))};
 }
 
 /** @param {Head} head @param {Column} column @returns {PivotHeader} */

@@ -1,8 +1,7 @@
 // Report engine: filters, sorts, groups and aggregates Jira issues for one report config.
 // @ts-check
-import {
-  columnOf, groupColumn, grouping, keyColumn, makeContext, numbersOf, perValue,
-} from './columns.js';
+import {columnOf, grouping, keyColumn, makeContext, numbersOf, perValue} from './columns.js';
+import {groupColumn} from './dated.js';
 import {aggregate, groupLevel, prepareAgg} from './groups.js';
 
 export {grouping} from './columns.js';

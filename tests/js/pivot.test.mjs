@@ -5,11 +5,14 @@ import {test} from 'node:test';
 
 import {computePivot} from '../../static/js/pivot.js';
 
+process.env.TZ = 'UTC';  // the browser's zone here; the user's Jira zone is given apart
+
 const FIELDS = new Map([
   ['status', {type: 'status', system: 'status'}],
   ['assignee', {type: 'user', system: 'assignee'}],
   ['priority', {type: 'priority', system: 'priority'}],
   ['labels', {type: 'array', items: 'string', system: 'labels'}],
+  ['created', {type: 'datetime', system: 'created'}],
   ['customfield_10016', {type: 'number', custom: 'com.pyxis.greenhopper.jira:jsw-story-points',
     customId: 10016}],
 ].map(([id, schema]) => [id, {id, name: id, schema}]));
@@ -139,4 +142,13 @@ test('no issues make no rows or columns, and zero totals', () => {
     value: {function: 'avg', field: 'customfield_10016'}}, []);
   assert.deepEqual([result.rows, result.columns, result.cells], [[], [], []]);
   assert.deepEqual(result.total, {count: 0, value: null});
+});
+
+test('a datetime pivots by the day in the user\'s Jira time zone, which drill-down reads', () => {
+  const issues = ['2026-01-31T14:00:00.000+0000', '2026-01-31T16:00:00.000+0000']
+    .map((created) => issue({created}));
+  const result = pivot({rows: 'created', columns: 'status'}, issues, {timeZone: 'Asia/Tokyo'});
+  assert.deepEqual(result.rows.map((r) => r.key), ['2026-01-31', '2026-02-01']);
+  assert.deepEqual(result.rows.map((r) => r.level.key), ['2026-01-31', '2026-02-01']);
+  assert.deepEqual(counts(result), [[1], [1]]);
 });
