@@ -131,8 +131,9 @@ function tallyIssues(tally, keyed, n) {
 function tallySeveral(tally, [rows, columns], pos, x) {
   const {fold, width} = tally;
   const [rowCodes, columnCodes] = [keyCodes(rows, pos, [0]), keyCodes(columns, pos, [0])];
-  const placed = [...new Set(columnCodes.map((code) => fold[code]))];
-  const places = placed.length > 1 ? placed.filter((place) => place !== width - 1) : placed;
+  const places = [];
+  for (const code of columnCodes) if (fold[code] < width - 1) places.push(fold[code]);
+  if (!places.length) places.push(width - 1);
   for (const row of rowCodes) {
     for (const place of places) addStat(tally.cells, 3 * (row * width + place), x);
     addStat(tally.rowTotals, 3 * row, x);
