@@ -30,9 +30,8 @@ import {compareBuckets, labelled} from './groups.js';
  *   level?: DrillLevel}} Head  a row or column being made; level: Other's
  * @typedef {{nums: Float64Array, fold: Int32Array, width: number, cells: Float64Array,
  *   rowTotals: Float64Array, columnTotals: Float64Array, grand: Float64Array}} Tally
- *   Running [count, sum, numbers] per cell (row code × width + column place), per row code,
- *   per column place and overall. fold gives a column key code its place: its index among the
- *   shown columns, or Other's, the last; Other's head has the code past the keys.
+ *   Running [count, sum, numbers] per cell (row code × width + place), row code, place and
+ *   overall. fold: each column key code's place, among the shown ones or Other's (the last).
  */
 
 export const DEFAULT_MAX_COLUMNS = 12;
@@ -103,16 +102,14 @@ function newTally(nums, [rows, columns], codes) {
 }
 
 /** Count every issue into its cells, rows, columns and the grand total, each once.
- * @param {Tally} tally @param {[Column, Column]} keyed @param {number} n
- * @returns {boolean} whether an issue counted under several values of a field */
+ * @param {Tally} tally @param {[Column, Column]} keyed @param {number} n @returns {boolean}
+ * whether an issue counted under several values of a field */
 function tallyIssues(tally, keyed, n) {
   const {nums, fold, width, cells, rowTotals, columnTotals, grand} = tally;
   const [rowCodes, columnCodes] = keyed.map((column) => column.codes ?? new Int32Array(n));
   let multiValued = false;
   for (let pos = 0; pos < n; pos++) {
-    const row = rowCodes[pos];
-    const code = columnCodes[pos];
-    const x = nums[pos];
+    const [row, code, x] = [rowCodes[pos], columnCodes[pos], nums[pos]];
     if (row >= 0 && code >= 0) {
       const place = fold[code];
       addStat(cells, 3 * (row * width + place), x);
@@ -190,6 +187,7 @@ function sortHeads(list, order) {
  * @param {Tally} tally @param {PivotFunction} fn @param {Column} column the column field's
  * @param {{shown: Head[], folded: Head[]}} heads @returns {Head} */
 function otherHead(tally, fn, column, {shown, folded}) {
+  // Other's code is the one past the column keys, which fold places last.
   return {key: '', item: undefined, label: OTHER_LABEL, rank: 0, code: tally.fold.length - 1,
     level: otherLevel(column.id, shown, folded.some((head) => head.item === undefined)),
     total: cellOf(fn, tally.columnTotals, 3 * (tally.width - 1))};
