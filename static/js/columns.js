@@ -11,12 +11,13 @@ import {browserTimeZone} from './zones.js';
  * @typedef {import('./buckets.js').Interval} Interval
  * @typedef {string|{field: string, interval: Interval}} GroupEntry  a groupBy entry
  * @typedef {{id: string, spec: KindSpec, labels: Map<string, string>, nums?: Float64Array,
- *   codes?: Int32Array, keys?: string[], items?: any[], several?: Map<number, number[]>,
+ *   codes?: Int32Array, keys?: string[], items?: any[], lists?: number[],
  *   byItem?: ItemReader}} Column
  *   Per field: labels memoises group labels; nums holds each kept issue's number; codes each
- *   kept issue's group key as an index into keys and items (0: empty; -1: several values,
- *   whose codes are in `several`). byItem: how a calendar bucket column (dated.js) reaches
- *   an issue's item, `work` done once per day; other columns go by value (byValue).
+ *   kept issue's group key as an index into keys and items (0: empty), or for an issue with
+ *   several distinct keys -1 - i, where lists[i] is their count and their codes follow it.
+ *   byItem: how a calendar bucket column (dated.js) reaches an issue's item, `work` done once
+ *   per day; other columns go by value (byValue).
  * @typedef {{fields: Map<string, Field>, columns: Map<string, Column>, locale?: string,
  *   timeZone: string, priorityRank: Map<string, number>, collator: Intl.Collator,
  *   multiValued: boolean, kept: Issue[]}} Context
@@ -112,7 +113,6 @@ export function keyColumn(column, kept) {
   const codeOf = new Map([['', 0]]);
   const keys = [''];
   const items = [undefined];
-  const several = new Map();
   const code = (/** @type {any} */ item) => {
     const key = column.spec.key(item);
     let known = codeOf.get(key);
@@ -124,28 +124,36 @@ export function keyColumn(column, kept) {
     return known;
   };
   const codesOf = column.byItem ? column.byItem(code) : byValue(column, code);
+  /** @type {number[]} */
+  const lists = [];
   for (let pos = 0; pos < kept.length; pos++) {
     const found = codesOf(kept[pos]);
-    if (typeof found === 'number') {
-      codes[pos] = found;
-    } else {
-      codes[pos] = -1;
-      several.set(pos, found);
-    }
+    codes[pos] = typeof found === 'number' ? found : listed(lists, found);
   }
-  return Object.assign(column, {codes, keys, items, several});
+  return Object.assign(column, {codes, keys, items, lists});
 }
 
-/** An issue's distinct key codes in a keyed column (see Column); `one` is reused for the
- * usual single code. @param {Column} column @param {number} pos @param {number[]} one */
+/** Add an issue's distinct codes to a column's lists (see Column): its code, or when it has
+ * one only, that code. @param {number[]} lists @param {number[]} found @returns {number} */
+function listed(lists, found) {
+  const distinct = found.filter((code, at) => found.indexOf(code) === at);
+  if (distinct.length === 1) return distinct[0];
+  const at = lists.length;
+  lists.push(distinct.length, ...distinct);
+  return -1 - at;
+}
+
+/** An issue's distinct key codes in a keyed column; `one` is reused for the usual single code.
+ * @param {Column} column @param {number} pos @param {number[]} one @returns {number[]} */
 export function keyCodes(column, pos, one) {
   const code = column.codes?.[pos] ?? 0;
   if (code >= 0) {
     one[0] = code;
     return one;
   }
-  const list = column.several?.get(pos) ?? [];
-  return list.every((c, at) => list.indexOf(c) === at) ? list : [...new Set(list)];
+  const {lists = []} = column;
+  const at = -1 - code;
+  return lists.slice(at + 1, at + 1 + lists[at]);
 }
 
 /** `work(item)` for each item of a column's value on an issue: a list when several.

@@ -1,6 +1,6 @@
 // The engine's grouping and aggregation: nested groups with their aggregate values, and totals.
 // @ts-check
-import {columnOf, itemsOf, numbersOf} from './columns.js';
+import {columnOf, itemsOf, keyCodes, numbersOf} from './columns.js';
 
 /**
  * @typedef {import('./columns.js').Column} Column
@@ -62,11 +62,10 @@ function withRows(group, positions, kept) {
 
 /** @param {Level} level @param {number} pos @returns {number} how many groups it joined */
 function addToBuckets(level, pos) {
-  const {codes, several} = level.column;
-  const code = codes?.[pos] ?? 0;
+  const code = level.column.codes?.[pos] ?? 0;
   if (code >= 0) return addTo(level, code, pos);
   let added = 0;
-  for (const each of several?.get(pos) ?? []) added += addTo(level, each, pos);
+  for (const each of keyCodes(level.column, pos, [0])) added += addTo(level, each, pos);
   if (added > 1) level.ctx.multiValued = true;
   return added;
 }
