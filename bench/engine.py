@@ -69,8 +69,8 @@ ISSUES_JS = """
 async ({ issues: count }) => {
   const at = (path) => new URL(path, document.baseURI).href;
   const { generateIssues } = await import(at('static/js/demo/data.js'));
-  const { createSlimmer } = await import(at('static/js/slim.js'));
-  const { jiraInstant } = await import(at('static/js/formats.js'));
+  const { createSlimmer } = await import(at('static/js/jira/slim.js'));
+  const { jiraInstant } = await import(at('static/js/engine/formats.js'));
   const beans = generateIssues({ issues: count, seed: 1 });
   const time = (fn) => { const start = performance.now(); fn(); return performance.now() - start; };
   const answer = (part, ids) => JSON.stringify({ issues: part.map(({ id, key, fields }) => ({
@@ -114,7 +114,7 @@ ENGINE_JS = """
 async ({ config, runs }) => {
   const at = (path) => new URL(path, document.baseURI).href;
   const { FIELDS } = await import(at('static/js/demo/data.js'));
-  const { computeReport, reportFields, fieldValue } = await import(at('static/js/report.js'));
+  const { computeReport, reportFields, fieldValue } = await import(at('static/js/engine/report.js'));
   const fields = new Map(FIELDS.map((f) => [f.id, f]));
   const ids = reportFields(config);
   const { issues, load } = window.benchLoaded(ids);
@@ -143,8 +143,8 @@ SERIES_JS = """
 async ({ timeSeries, timeZone, runs }) => {
   const at = (path) => new URL(path, document.baseURI).href;
   const { FIELDS } = await import(at('static/js/demo/data.js'));
-  const { reportFields, fieldValue } = await import(at('static/js/report.js'));
-  const { computeSeries } = await import(at('static/js/series.js'));
+  const { reportFields, fieldValue } = await import(at('static/js/engine/report.js'));
+  const { computeSeries } = await import(at('static/js/engine/series.js'));
   const fields = new Map(FIELDS.map((f) => [f.id, f]));
   const ids = reportFields({ timeSeries });
   const { issues, load } = window.benchLoaded(ids);
@@ -191,8 +191,8 @@ PIVOT_JS = """
 async ({ pivot, timeZone, runs }) => {
   const at = (path) => new URL(path, document.baseURI).href;
   const { FIELDS } = await import(at('static/js/demo/data.js'));
-  const { fieldValue, reportFields } = await import(at('static/js/report.js'));
-  const { computePivot } = await import(at('static/js/pivot.js'));
+  const { fieldValue, reportFields } = await import(at('static/js/engine/report.js'));
+  const { computePivot } = await import(at('static/js/engine/pivot.js'));
   const fields = new Map(FIELDS.map((f) => [f.id, f]));
   const ids = reportFields({ pivot });
   const { issues, load } = window.benchLoaded(ids);

@@ -27,14 +27,14 @@ ID_PAGE, LANES = 5000, 5
 # name: (page query, issues a bulkfetch call, target: two-phase at most 1/N of naive)
 RULES = {"lean": ("", 1000, 5), "strict": ("?bulk100=1", 100, 4)}
 
-# Drives static/js/jira.js in the page through one host kept for the page, as the app keeps
+# Drives static/js/jira/jira.js in the page through one host kept for the page, as the app keeps
 # one (what the loader learns of Jira's rules stays with it); counts the requests, the 400s
 # and the most in flight at once.
 LOAD_JS = """
 async ({jql, fields, strategy}) => {
   const at = (path) => new URL(path, document.baseURI).href;
-  const { loadIssues } = await import(at('static/js/jira.js'));
-  const { connectHost } = await import(at('static/js/host.js'));
+  const { loadIssues } = await import(at('static/js/jira/jira.js'));
+  const { connectHost } = await import(at('static/js/host/host.js'));
   const bench = window.__bench ??= { host: connectHost(window.AP) };
   bench.counted ??= { ...bench.host, requestJira: (path, init) => bench.count(path, init) };
   const seen = { requests: 0, refused: 0, inFlight: 0, maxInFlight: 0, byPath: {} };

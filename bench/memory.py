@@ -42,7 +42,7 @@ async () => { await window.demoJira.handle({ url: '/rest/api/3/field' });
 """
 HELD_JS = """
 async () => {
-  const state = await import(new URL('static/js/state.js', document.baseURI).href);
+  const state = await import(new URL('static/js/view/state.js', document.baseURI).href);
   const held = state.current();
   return { issues: held?.issues.length ?? 0, rows: document.querySelectorAll('tr').length };
 }

@@ -39,9 +39,9 @@ RENDER_JS = """
 async ({ count, report, expandAll, runs }) => {
   const at = (path) => new URL(path, document.baseURI).href;
   const { generateIssues, FIELDS } = await import(at('static/js/demo/data.js'));
-  const state = await import(at('static/js/state.js'));
-  const { renderResult } = await import(at('static/js/result.js'));
-  const { connectHost } = await import(at('static/js/host.js'));
+  const state = await import(at('static/js/view/state.js'));
+  const { renderResult } = await import(at('static/js/view/result.js'));
+  const { connectHost } = await import(at('static/js/host/host.js'));
   const host = connectHost(window.AP);
   const fields = new Map(FIELDS.map((f) => [f.id, f]));
   const issues = generateIssues({ issues: count, seed: 1 });

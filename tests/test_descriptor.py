@@ -114,8 +114,18 @@ def test_the_product_serves_no_demo_stand_in(server, path):
     assert request(server, "GET", path).status == 404
 
 
-@pytest.mark.parametrize("name", sorted(
-    n for n in os.listdir(os.path.join(os.path.dirname(TEMPLATE), "static", "js"))
-    if n.endswith(".js")))
+def page_modules():
+    """Every module of the page under static/js, the demo's stand-ins excluded."""
+    root = os.path.join(os.path.dirname(TEMPLATE), "static", "js")
+    return sorted(os.path.relpath(os.path.join(folder, n), root)
+                  for folder, _, names in os.walk(root) for n in names
+                  if n.endswith(".js") and "demo" not in os.path.relpath(folder, root))
+
+
+def test_the_page_has_its_modules_in_concern_folders():
+    assert "main.js" in page_modules() and "engine/report.js" in page_modules()
+
+
+@pytest.mark.parametrize("name", page_modules())
 def test_the_product_serves_its_page_modules(server, name):
     assert request(server, "GET", f"/static/js/{name}").status == 200

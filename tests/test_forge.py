@@ -29,7 +29,7 @@ def node():
 
 def test_build_copies_the_client_without_the_demo(built):
     assert (built / "js" / "main.js").is_file()
-    assert (built / "js" / "forge-host.js").is_file()
+    assert (built / "js" / "host" / "forge-host.js").is_file()
     assert (built / "css" / "addon.css").is_file()
     assert not (built / "js" / "demo").exists()
 

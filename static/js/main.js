@@ -1,20 +1,20 @@
 // Bootstrap: connect to the host, build the page, move between the list, a report and the editor.
 // @ts-check
-import { getReport } from './api.js';
-import { h } from './dom.js';
-import { showEditor } from './editor.js';
-import { pickHost } from './hosts.js';
-import { loadFields } from './jira.js';
-import { showList } from './list.js';
-import { clearMessage, createMessageArea, showError } from './messages.js';
-import { LIST, openStart, showPlace } from './place.js';
-import * as state from './state.js';
-import { showReport, stopLoading } from './view.js';
+import { getReport } from './server/api.js';
+import { h } from './ui/dom.js';
+import { showEditor } from './editor/editor.js';
+import { pickHost } from './host/hosts.js';
+import { loadFields } from './jira/jira.js';
+import { showList } from './list/list.js';
+import { clearMessage, createMessageArea, showError } from './ui/messages.js';
+import { LIST, openStart, showPlace } from './view/place.js';
+import * as state from './view/state.js';
+import { showReport, stopLoading } from './view/view.js';
 
 /**
  * What every screen gets: the host, the page's project, the Jira fields and the ways to move on.
- * @typedef {import('./api.js').Report} Report
- * @typedef {{host: import('./host.js').Host, projectKey?: string,
+ * @typedef {import('./server/api.js').Report} Report
+ * @typedef {{host: import('./host/host.js').Host, projectKey?: string,
  *   fields: () => Promise<Map<string, any>>, showList: (highlightId?: string) => Promise<void>,
  *   openReport: (report: Report|string, fresh?: boolean) => Promise<void>,
  *   editReport: (report: Report|string|null) => Promise<void>}} App

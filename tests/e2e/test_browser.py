@@ -25,7 +25,7 @@ XSS_NAME = '<img src=x onerror="window.__xss=1">'
 XSS_DESCRIPTION = "<script>window.__xss=2</script><b>not bold</b>"
 
 HELD_JS = """async () => {
-  const state = await import(new URL('static/js/state.js', location.href));
+  const state = await import(new URL('static/js/view/state.js', location.href));
   const held = state.current();
   return held && {issues: held.issues.map((issue) => issue.key),
     rows: held.result.rows.map((issue) => issue.key)};

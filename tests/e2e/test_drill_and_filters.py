@@ -51,8 +51,8 @@ HOST_STATE_JS = """async (state) => {
 # The page's API module, its host, and the id of the report its address names (after
 # `#!` under Connect, `#/?` under the Forge demo).
 OPEN_REPORT_JS = """
-  const api = await import(new URL('static/js/api.js', location.href));
-  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
+  const api = await import(new URL('static/js/server/api.js', location.href));
+  const {pickHost} = await import(new URL('static/js/host/hosts.js', location.href));
   const host = await pickHost();
   const state = location.hash.replace(/^#!?\\/?\\??/, '');
   const id = new URLSearchParams(state).get('report');

@@ -21,8 +21,8 @@ from tests.e2e.test_forge_demo import forge_url  # noqa: F401  (app_url uses it)
 pytestmark = pytest.mark.browser
 
 SAVED_JS = """async (name) => {
-  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
-  const api = await import(new URL('static/js/api.js', location.href));
+  const {pickHost} = await import(new URL('static/js/host/hosts.js', location.href));
+  const api = await import(new URL('static/js/server/api.js', location.href));
   const host = await pickHost();
   const found = (await api.listReports(host)).find((report) => report.name === name);
   return found ? api.getReport(host, found.id) : null;

@@ -60,7 +60,7 @@ BRIDGE_POST_JS = """async ({name, headers}) => {
   return {status: answer.status, headers: answer.headers, body: answer.body ?? null};
 }"""
 OPEN_ISSUE_JS = """async () => {
-  const {pickHost} = await import('./js/hosts.js');
+  const {pickHost} = await import('./js/host/hosts.js');
   (await pickHost()).openIssue('RPT-7');
   await new Promise((resolve) => setTimeout(resolve, 0));
 }"""

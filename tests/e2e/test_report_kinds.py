@@ -24,8 +24,8 @@ pytestmark = pytest.mark.browser
 
 USER_ZONE = ZoneInfo("Europe/Berlin")  # the demo user's timeZone (static/js/demo/data.js)
 CREATE_JS = """async (config) => {
-  const {pickHost} = await import(new URL('static/js/hosts.js', location.href));
-  const api = await import(new URL('static/js/api.js', location.href));
+  const {pickHost} = await import(new URL('static/js/host/hosts.js', location.href));
+  const api = await import(new URL('static/js/server/api.js', location.href));
   return (await api.createReport(await pickHost(), config)).id;
 }"""
 PIVOT = {"rows": "assignee", "columns": "status", "maxColumns": 12,

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   bucketBounds, bucketKey, bucketRange, dateDay, nextBucket,
-} from '../../static/js/buckets.js';
-import {dayReader} from '../../static/js/zones.js';
+} from '../../static/js/engine/buckets.js';
+import {dayReader} from '../../static/js/engine/zones.js';
 
 const keyOfDate = (text, interval) => bucketKey(dateDay(text), interval);
 const keyAt = (iso, interval, zone) =>

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {localProblems, slotFor} from '../../static/js/checks.js';
+import {localProblems, slotFor} from '../../static/js/editor/checks.js';
 
 /** Fields as GET /rest/api/3/field describes them (schemas as in Jira's REST reference). */
 const FIELDS = new Map([

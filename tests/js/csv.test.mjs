@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
 import {amountOf, csvCell, csvText, csvValue, isoDateTime, pivotLines, seriesLines, tableLines}
-  from '../../static/js/csv.js';
-import {niceTicks} from '../../static/js/line-chart.js';
-import {computePivot} from '../../static/js/pivot.js';
-import {computeReport} from '../../static/js/report.js';
-import {computeSeries} from '../../static/js/series.js';
+  from '../../static/js/view/csv.js';
+import {niceTicks} from '../../static/js/view/line-chart.js';
+import {computePivot} from '../../static/js/engine/pivot.js';
+import {computeReport} from '../../static/js/engine/report.js';
+import {computeSeries} from '../../static/js/engine/series.js';
 
 const FIELDS = new Map([
   ['status', 'Status', {type: 'status', system: 'status'}],

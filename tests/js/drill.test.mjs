@@ -9,9 +9,9 @@ import {compileQuery} from '../../static/js/demo/jql-eval.js';
 import {
   clauseName, drillJql, groupLevels, issueSearchUrl, levelJql, otherLevel, pivotLevels, quoteJql,
   rangeLevel, stripOrderBy,
-} from '../../static/js/drill.js';
-import {computePivot} from '../../static/js/pivot.js';
-import {computeReport, groupKeys} from '../../static/js/report.js';
+} from '../../static/js/engine/drill.js';
+import {computePivot} from '../../static/js/engine/pivot.js';
+import {computeReport, groupKeys} from '../../static/js/engine/report.js';
 
 process.env.TZ = 'UTC';  // datetimes group by local day; the demo's Jira reads JQL dates in UTC
 

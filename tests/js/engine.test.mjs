@@ -1,13 +1,13 @@
 // The optimised engine against a plain reference on generated issues, and its lazy group rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeReport, reportFields } from '../../static/js/report.js';
-import { computeSeries } from '../../static/js/series.js';
-import { computePivot } from '../../static/js/pivot.js';
-import { createSlimmer } from '../../static/js/slim.js';
-import { fieldValue, kindSpec } from '../../static/js/fields.js';
+import { computeReport, reportFields } from '../../static/js/engine/report.js';
+import { computeSeries } from '../../static/js/engine/series.js';
+import { computePivot } from '../../static/js/engine/pivot.js';
+import { createSlimmer } from '../../static/js/jira/slim.js';
+import { fieldValue, kindSpec } from '../../static/js/engine/fields.js';
 import { FIELDS, generateIssues } from '../../static/js/demo/data.js';
-import { jiraInstant, parseDateTime } from '../../static/js/formats.js';
+import { jiraInstant, parseDateTime } from '../../static/js/engine/formats.js';
 
 process.env.TZ = 'UTC';
 const ISSUES = generateIssues({ issues: 3000, seed: 11, now: Date.parse('2026-10-01T00:00:00Z') });

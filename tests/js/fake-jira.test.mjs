@@ -227,7 +227,7 @@ test('the configuration loads once, on the first request; latency delays answers
 
 test('myself answers the demo user with a time zone, which the client asks for once', async () => {
   // The OpenAPI spec's User (GET /rest/api/3/myself): accountId, displayName, timeZone, …
-  const { userTimeZone } = await import('../../static/js/jira.js');
+  const { userTimeZone } = await import('../../static/js/jira/jira.js');
   const asked = [];
   const host = { requestJira: async (path) => {
     asked.push(path);

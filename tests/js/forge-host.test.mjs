@@ -1,7 +1,7 @@
 // The Forge host adapter against a recording stand-in for @forge/bridge.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forgeHost } from '../../static/js/forge-host.js';
+import { forgeHost } from '../../static/js/host/forge-host.js';
 
 const FIT_REJECTED = 'Remote could not verify the Forge Invocation Token';
 

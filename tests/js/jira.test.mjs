@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   JiraError, countIssues, loadFields, loadIssues, parseJql,
-} from '../../static/js/jira.js';
-import { realClock } from '../../static/js/retry.js';
+} from '../../static/js/jira/jira.js';
+import { realClock } from '../../static/js/jira/retry.js';
 
 const START = Date.parse('2026-10-01T12:00:00Z');
 const LATENCY_MS = 50;

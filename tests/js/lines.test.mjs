@@ -1,7 +1,7 @@
 // The table's visible lines (flattening of groups) and the window of lines to render.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { covers, lineAt, pathOf, visibleLines, windowOf } from '../../static/js/lines.js';
+import { covers, lineAt, pathOf, visibleLines, windowOf } from '../../static/js/view/lines.js';
 
 const issue = (n) => ({ id: String(n), key: `RPT-${n}` });
 const leaf = (key, rows, depth = 1) => ({ key, depth, children: [], rows });

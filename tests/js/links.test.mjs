@@ -7,14 +7,14 @@ import {test} from 'node:test';
 import {FIELDS as DEMO_FIELDS, generateIssues, mulberry32} from '../../static/js/demo/data.js';
 import {parseJql} from '../../static/js/demo/jql.js';
 import {compileQuery} from '../../static/js/demo/jql-eval.js';
-import {groupLevels} from '../../static/js/drill.js';
-import {isPlainClick, searchPath, viewJql} from '../../static/js/links.js';
-import {placeState, readPlace} from '../../static/js/place.js';
+import {groupLevels} from '../../static/js/engine/drill.js';
+import {isPlainClick, searchPath, viewJql} from '../../static/js/view/links.js';
+import {placeState, readPlace} from '../../static/js/view/place.js';
 import {
   choose, filtersFor, filtersText, offeredFields, sameFilters, withValue,
-} from '../../static/js/quick-filters.js';
-import {groupKeys} from '../../static/js/report.js';
-import * as state from '../../static/js/state.js';
+} from '../../static/js/view/quick-filters.js';
+import {groupKeys} from '../../static/js/engine/report.js';
+import * as state from '../../static/js/view/state.js';
 
 process.env.TZ = 'UTC';  // datetimes group by local day; the demo's Jira reads JQL dates in UTC
 // The engine reads the browser's language; node 20 has no navigator.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {computePivot} from '../../static/js/pivot.js';
+import {computePivot} from '../../static/js/engine/pivot.js';
 
 process.env.TZ = 'UTC';  // the browser's zone here; the user's Jira zone is given apart
 

@@ -5,7 +5,7 @@ import {describe, test} from 'node:test';
 
 import {
   cellText, computeReport, fieldKind, fieldValue, groupKeys, reportFields, statusCategory,
-} from '../../static/js/report.js';
+} from '../../static/js/engine/report.js';
 
 process.env.TZ = 'UTC';  // datetimes are bucketed by local day; pin "local" for these cases
 

@@ -1,9 +1,9 @@
 // Waits on Jira's rate limits: what retry announces, and what the page says, on a virtual clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forgeHost } from '../../static/js/forge-host.js';
-import { callJira } from '../../static/js/retry.js';
-import { waitOut, waitText, watchWaits } from '../../static/js/waits.js';
+import { forgeHost } from '../../static/js/host/forge-host.js';
+import { callJira } from '../../static/js/jira/retry.js';
+import { waitOut, waitText, watchWaits } from '../../static/js/jira/waits.js';
 
 const START = Date.parse('2026-10-01T12:00:00Z');
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {computeSeries} from '../../static/js/series.js';
+import {computeSeries} from '../../static/js/engine/series.js';
 
 /** Fields as GET /rest/api/3/field describes them. */
 const FIELDS = new Map([
@@ -20,10 +20,10 @@ const issue = (n, fields) => ({id: String(10000 + n), key: `RPT-${n}`, fields});
 /** @param {Record<string, any>[]} list */
 const issues = (list) => list.map((fields, i) => issue(i + 1, fields));
 const COUNT = {function: 'count', field: null};
-/** @param {Partial<import('../../static/js/series.js').TimeSeries>} parts */
+/** @param {Partial<import('../../static/js/engine/series.js').TimeSeries>} parts */
 const series = (parts) => ({dates: ['created'], interval: 'month', cumulative: false,
   value: COUNT, ...parts});
-/** @param {import('../../static/js/series.js').SeriesResult} result */
+/** @param {import('../../static/js/engine/series.js').SeriesResult} result */
 const table = (result) => result.buckets.map((b) => [b.label, ...b.values]);
 
 const CREATED_RESOLVED = issues([

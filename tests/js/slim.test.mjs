@@ -1,8 +1,8 @@
 // Lean loaded issues: requested fields only, repeated Jira values shared, datetimes read once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSlimmer } from '../../static/js/slim.js';
-import { parseDateTime } from '../../static/js/formats.js';
+import { createSlimmer } from '../../static/js/jira/slim.js';
+import { parseDateTime } from '../../static/js/engine/formats.js';
 
 const user = (id) => ({ self: `https://x/rest/api/3/user?accountId=${id}`, accountId: id,
   displayName: `User ${id}`, avatarUrls: { '48x48': `https://a/${id}.png` } });

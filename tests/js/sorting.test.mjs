@@ -1,8 +1,8 @@
 // The view's sort by a clicked column: the click cycle, the config it computes, aria-sort.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ariaSort, nextSort, sortedConfig } from '../../static/js/sorting.js';
-import { computeReport } from '../../static/js/report.js';
+import { ariaSort, nextSort, sortedConfig } from '../../static/js/view/sorting.js';
+import { computeReport } from '../../static/js/engine/report.js';
 
 const POINTS = 'customfield_10016';
 const FIELDS = new Map([[POINTS, { id: POINTS, name: 'Story points', schema: { type: 'number' } }]]);

@@ -1,7 +1,7 @@
 // Display names from Jira: loadUsers' batches and failures, and the fake Jira's user/bulk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadUsers } from '../../static/js/jira.js';
+import { loadUsers } from '../../static/js/jira/jira.js';
 import { createFakeJira } from '../../static/js/demo/fake-jira.js';
 import { DEMO_USER, USERS } from '../../static/js/demo/data.js';
 

@@ -1,6 +1,6 @@
 // JQL meaning for the demo Jira: resolves fields and values, then filters and orders issues.
 // @ts-check
-import { wallInstant } from '../zones.js';
+import { wallInstant } from '../engine/zones.js';
 import { CATALOG, DEMO_USER, FIELDS } from './data.js';
 
 /**

@@ -1,0 +1,96 @@
+// Report actions of the list and the view: duplicate, delete after confirming, export, import.
+// @ts-check
+import { createReport, deleteReport, exportReports, getReport, importReports } from '../server/api.js';
+import { button, downloadText, h } from '../ui/dom.js';
+import { showError, showInfo } from '../ui/messages.js';
+
+/**
+ * @typedef {import('../main.js').App} App
+ * @typedef {import('../server/api.js').Report} Report
+ * @typedef {import('../server/api.js').ReportConfig} ReportConfig
+ */
+
+/**
+ * The configuration part of a report, as the API accepts it on create.
+ * @param {Report|ReportConfig} report
+ * @returns {ReportConfig}
+ */
+export function configOf(report) {
+  const { name, description, jql, columns, sort, groupBy, filters, aggregations } = report;
+  return {
+    name, description: description ?? '', jql, columns, sort, groupBy, filters, aggregations,
+    pivot: report.pivot ?? null, timeSeries: report.timeSeries ?? null,  // null: none
+  };
+}
+
+/**
+ * Save a copy named "Copy of …" and show it in the list.
+ * @param {App} app
+ * @param {string} id
+ */
+export async function duplicateReport(app, id) {
+  try {
+    const original = await getReport(app.host, id);
+    const name = `Copy of ${original.name}`.slice(0, 200);
+    const copy = await createReport(app.host, { ...configOf(original), name });
+    await app.showList(copy.id);
+    showInfo(`Created “${copy.name}”.`);
+  } catch (error) {
+    showError(error, 'Could not duplicate the report');
+  }
+}
+
+/**
+ * An inline confirmation bar for deleting a report; `done(true)` runs after the server deleted it,
+ * `done(false)` when the user cancels.
+ * @param {App} app
+ * @param {{id: string, name: string}} report
+ * @param {(deleted: boolean) => void} done
+ */
+export function confirmDelete(app, report, done) {
+  const remove = async () => {
+    try {
+      await deleteReport(app.host, report.id);
+      done(true);
+      showInfo(`Deleted “${report.name}”.`);
+    } catch (error) {
+      showError(error, 'Could not delete the report');
+    }
+  };
+  const yes = button('confirm-delete', 'Delete', remove, { className: 'danger' });
+  const bar = h('div', { className: 'confirm', role: 'group', 'aria-label': 'Confirm deletion' },
+    h('span', null, `Delete “${report.name}”? This cannot be undone.`), yes,
+    button('cancel-delete', 'Cancel', () => done(false)));
+  queueMicrotask(() => yes.focus());
+  return bar;
+}
+
+/**
+ * Download every report configuration of the site as one JSON document.
+ * @param {App} app
+ */
+export async function exportAll(app) {
+  try {
+    const document = await exportReports(app.host);
+    const day = new Date().toISOString().slice(0, 10);
+    downloadText(`jql-reports-${day}.json`, JSON.stringify(document, null, 2), 'application/json');
+  } catch (error) {
+    showError(error, 'Could not export the reports');
+  }
+}
+
+/**
+ * Add the reports of an export file, then show the list.
+ * @param {App} app
+ * @param {File} file
+ */
+export async function importFile(app, file) {
+  try {
+    const { ids } = await importReports(app.host, JSON.parse(await file.text()));
+    await app.showList();
+    showInfo(ids.length === 1 ? 'Imported 1 report.' : `Imported ${ids.length} reports.`);
+  } catch (error) {
+    const invalid = error instanceof SyntaxError ? new Error('the file is not valid JSON.') : error;
+    showError(invalid, 'Could not import the reports');
+  }
+}

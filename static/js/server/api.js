@@ -1,0 +1,119 @@
+// Calls to our own server's report API, through the host; error bodies become ApiError.
+// @ts-check
+
+/**
+ * @typedef {{field: string, direction: 'asc'|'desc'}} SortRule
+ * @typedef {{field: string, values: string[]}} Filter
+ * @typedef {{field: string, function: 'count'|'sum'|'avg'|'min'|'max'|'distinct'}} Aggregation
+ * @typedef {import('../engine/report.js').GroupEntry} GroupEntry
+ * @typedef {import('../engine/report.js').Pivot} Pivot
+ * @typedef {import('../engine/report.js').TimeSeries} TimeSeries
+ * @typedef {{
+ *   name: string, description: string, jql: string, columns: string[], sort: SortRule[],
+ *   groupBy: GroupEntry[], filters: Filter[], aggregations: Aggregation[],
+ *   pivot?: Pivot|null, timeSeries?: TimeSeries|null, version?: number,
+ * }} ReportConfig  pivot and timeSeries: null when the report has none
+ * @typedef {ReportConfig & {id: string, version: number, createdAt: string, createdBy: string,
+ *   updatedAt: string, updatedBy: string}} Report
+ * @typedef {{id: string, name: string, description: string, updatedAt: string, updatedBy: string,
+ *   version: number}} ReportSummary
+ * @typedef {import('../host/host.js').Host} Host
+ */
+
+/** An error answered by our server: `{error, status, fields?, current?}`. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {Record<string, string>} [fields] validation messages by config key
+   * @param {Report} [current] the stored report, on a 409
+   */
+  constructor(status, message, fields = {}, current = undefined) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.fields = fields;
+    this.current = current;
+  }
+}
+
+/**
+ * @param {Host} host
+ * @param {string} path
+ * @param {{method?: string, body?: any}} [options]
+ */
+async function call(host, path, options) {
+  const response = await host.requestServer(path, options);
+  if (response.ok) return response.body;
+  const body = response.body ?? {};
+  const message = typeof body.error === 'string'
+    ? body.error : `The server answered ${response.status}.`;
+  throw new ApiError(response.status, message, body.fields ?? {}, body.current ?? undefined);
+}
+
+/** @param {string} id */
+const reportPath = (id) => `api/reports/${encodeURIComponent(id)}`;
+
+/**
+ * The tenant's reports, without their configuration.
+ * @param {Host} host
+ * @returns {Promise<ReportSummary[]>}
+ */
+export async function listReports(host) {
+  return (await call(host, 'api/reports')).reports;
+}
+
+/**
+ * @param {Host} host
+ * @param {string} id
+ * @returns {Promise<Report>}
+ */
+export function getReport(host, id) {
+  return call(host, reportPath(id));
+}
+
+/**
+ * @param {Host} host
+ * @param {ReportConfig} config
+ * @returns {Promise<Report>}
+ */
+export function createReport(host, config) {
+  return call(host, 'api/reports', { method: 'POST', body: config });
+}
+
+/**
+ * Save a report; `config.version` must be the version it was read at (else a 409 ApiError).
+ * @param {Host} host
+ * @param {string} id
+ * @param {ReportConfig} config
+ * @returns {Promise<Report>}
+ */
+export function updateReport(host, id, config) {
+  return call(host, reportPath(id), { method: 'PUT', body: config });
+}
+
+/**
+ * @param {Host} host
+ * @param {string} id
+ */
+export async function deleteReport(host, id) {
+  await call(host, reportPath(id), { method: 'DELETE' });
+}
+
+/**
+ * Every report of the tenant as one export document.
+ * @param {Host} host
+ */
+export function exportReports(host) {
+  return call(host, 'api/export');
+}
+
+/**
+ * Add the reports of an export document; answers `{ids}`.
+ * @param {Host} host
+ * @param {any} document
+ * @returns {Promise<{ids: string[]}>}
+ */
+export function importReports(host, document) {
+  return call(host, 'api/import', { method: 'POST', body: document });
+}
