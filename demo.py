@@ -45,7 +45,7 @@ REPORTS = os.path.join(STAND_INS, "reports.json")
 
 def home():
     """`/` under the demo: the demo page."""
-    return bottle.redirect(f"{addon._base_url(bottle.request.app.config)}/demo", 302)
+    return bottle.redirect("/demo", 302)
 
 
 def demo_page():
