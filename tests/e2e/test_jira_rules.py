@@ -79,6 +79,8 @@ def test_issues_jira_cannot_return_are_named_and_not_counted(page, base_url):
     assert shown_count(page) == len(loaded)
     summary = page.get_by_test_id("summary")
     expect(summary).to_contain_text("excluding 3 issues that could not be loaded")
+    expect(page.get_by_test_id("grand-total")).to_contain_text(
+        "excluding 3 issues that could not be loaded")
     _, grand = grouped_totals(page)
     assert grand == (len(loaded), sum(issue["fields"][POINTS] or 0 for issue in loaded))
     statuses = page.evaluate(BULK_STATUSES_JS)

@@ -87,9 +87,12 @@ function sortTable(context, field) {
  */
 function grandTotal(context, data) {
   const { totals } = data.result;
+  const missing = data.unloaded.length;
   const cell = h('th', { colspan: context.span, scope: 'row' },
     h('span', { className: 'total-label' }, 'Total'),
     h('span', { className: 'count' }, issueCount(totals.count)),
+    missing ? h('span', { className: 'excluded' },
+      `excluding ${issueCount(missing)} that could not be loaded`) : null,
     aggregateChips(data.fields, totals.values));
   const row = h('tr', { className: 'grand-total', 'data-testid': 'grand-total' }, cell);
   return h('tfoot', null, row);
