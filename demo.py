@@ -9,10 +9,10 @@ stand-in scripts exist on a production server.
 import json
 import os
 import secrets
+import shutil
 import signal
 import tempfile
 import time
-import shutil
 
 import bottle
 import jwt

@@ -386,7 +386,7 @@ def median_of(runs):
 
 def per_round(runs, name, other, figure):
     """``figure`` of ``name`` over ``figure`` of ``other``, round by round."""
-    return [x[figure] / y[figure] for x, y in zip(runs[name], runs[other])]
+    return [x[figure] / y[figure] for x, y in zip(runs[name], runs[other], strict=False)]
 
 
 def listed(values):

@@ -169,8 +169,8 @@ def test_a_duplicated_and_edited_series_keeps_its_block(page, app_url):
     assert saved["description"] == "Edited copy"
 
 
-def test_the_blocks_with_errors_have_no_serious_axe_findings(a11y_page, app_url,
-                                                             axe_script):
+def test_the_blocks_with_errors_have_no_serious_axe_findings(a11y_page, app_url,  # noqa: F811
+                                                             axe_script):  # noqa: F811
     page = a11y_page
     new_report(page, app_url, unique("Axe blocks"))
     page.get_by_test_id("add-pivot").click()

@@ -18,7 +18,14 @@ from playwright.sync_api import expect
 
 from tests.conftest import demo_server
 from tests.e2e.test_a11y import a11y_page, axe_problems, axe_script  # noqa: F401
-from tests.e2e.test_browser import RPT, dataset, open_app, open_report, shown_count, unique
+from tests.e2e.test_browser import (
+    RPT,
+    dataset,
+    open_app,
+    open_report,
+    shown_count,
+    unique,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -140,10 +147,11 @@ def shown_pivot(page):
     for row in table.locator("tbody tr").all():
         label = row.locator("th[scope=row]").text_content()
         values = [number(v) for v in texts(row.locator("td"))]
-        cells.update({(label, c): v for c, v in zip(columns, values[:-1]) if v})
+        cells.update({(label, c): v for c, v in zip(columns, values[:-1], strict=False)
+                      if v})
         totals[label] = values[-1]
     foot = [number(v) for v in texts(table.locator("tfoot td"))]
-    return header, cells, totals, dict(zip(columns, foot))
+    return header, cells, totals, dict(zip(columns, foot, strict=False))
 
 
 def test_a_pivot_shows_headers_and_totals_of_the_loaded_data(page, host_url):
@@ -218,7 +226,8 @@ def test_pivot_csv_is_its_matrix_with_totals(page, host_url):
     header, *rows, total = download_csv(page)
     assert header[0] == "Assignee" and header[-1] == "Total"
     statuses = header[1:-1]
-    found = {(row[0], s): int(v) for row in rows for s, v in zip(statuses, row[1:]) if v != "0"}
+    found = {(row[0], s): int(v) for row in rows
+             for s, v in zip(statuses, row[1:], strict=False) if v != "0"}
     assert found == dict(expected)
     assert total == ["Total", *[str(sum(n for (_, s), n in expected.items() if s == status))
                                 for status in statuses], str(sum(expected.values()))]
