@@ -40,6 +40,15 @@ def base_url(tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="module", params=["connect", "forge"])
+def host_url(request, tmp_path_factory):
+    """The demo under each host, started anew for the module that asks for it."""
+    folder = tmp_path_factory.mktemp(f"{request.module.__name__}-{request.param}")
+    with demo_server(folder, "--host", request.param, "--issues", str(DEMO_ISSUES),
+                     "--latency-ms", "0") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium; the run fails (never skips) when it cannot start."""

@@ -7,7 +7,6 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import demo_server
 from tests.e2e.test_browser import (
     RPT,
     create_report,
@@ -66,15 +65,6 @@ SAVE_ELSEWHERE_JS = "async () => {" + OPEN_REPORT_JS + """
 SAVED_FILTERS_JS = "async () => {" + OPEN_REPORT_JS + """
   return (await api.getReport(host, id)).filters;
 }"""
-
-
-@pytest.fixture(scope="module", params=["connect", "forge"])
-def host_url(request, tmp_path_factory):
-    """The demo under each host, for this module."""
-    folder = tmp_path_factory.mktemp(f"drill-{request.param}")
-    with demo_server(folder, "--host", request.param, "--issues", "2000",
-                     "--latency-ms", "0") as url:
-        yield url
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import demo_server
 from tests.e2e.test_a11y import a11y_page, axe_problems, axe_script  # noqa: F401
 from tests.e2e.test_browser import (
     RPT,
@@ -56,15 +55,6 @@ JQL_COUNT_JS = """async (jql) => {
     url: '/rest/api/3/search/approximate-count', body: JSON.stringify({jql})});
   return JSON.parse(answer.body).count;
 }"""
-
-
-@pytest.fixture(scope="module", params=["connect", "forge"])
-def host_url(request, tmp_path_factory):
-    """The demo under each host, for this module."""
-    folder = tmp_path_factory.mktemp(f"kinds-{request.param}")
-    with demo_server(folder, "--host", request.param, "--issues", "2000",
-                     "--latency-ms", "0") as url:
-        yield url
 
 
 def show(page, url, name, jira_js="() => null", **config):
