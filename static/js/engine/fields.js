@@ -1,5 +1,6 @@
 // Jira field values by kind: cell text, group keys, sort ranks and numbers.
 // @ts-check
+import {adfText} from './adf.js';
 import {
   dayEpoch, formatDate, formatDateTime, formatDuration, formatNumber, localDay, parseDateTime,
 } from './formats.js';
@@ -106,23 +107,6 @@ export function groupKeys(issue, field) {
 /** The behaviour of a field's kind. @param {Field|undefined} field @returns {KindSpec} */
 export function kindSpec(field) {
   return KINDS[fieldKind(field)];
-}
-
-/** Plain text of an ADF document: depth-first, one line per block. */
-function adfText(doc) {
-  const parts = [];
-  adfWalk(doc, parts);
-  return parts.join('').replace(/\n{2,}/g, '\n').trim();
-}
-
-function adfWalk(node, parts) {
-  if (!node || typeof node !== 'object') return;
-  if (typeof node.text === 'string') parts.push(node.text);
-  else if (node.type === 'hardBreak') parts.push('\n');
-  else if (typeof node.attrs?.text === 'string') parts.push(node.attrs.text);  // mention, emoji
-  if (!Array.isArray(node.content)) return;
-  for (const child of node.content) adfWalk(child, parts);
-  parts.push('\n');
 }
 
 const present = (x) => x != null && x !== '';
