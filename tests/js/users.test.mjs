@@ -1,7 +1,7 @@
-// Display names from Jira: loadUsers' batches and failures, and the fake Jira's user/bulk.
+// Users from Jira: loadUsers' batches and failures, searchUsers, the fake user/bulk and search.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadUsers } from '../../static/js/jira/jira.js';
+import { loadUsers, searchUsers } from '../../static/js/jira/jira.js';
 import { createFakeJira } from '../../static/js/demo/fake-jira.js';
 import { DEMO_USER, USERS } from '../../static/js/demo/data.js';
 
@@ -123,4 +123,81 @@ test('the fake user/bulk pages by maxResults (10 by default) and refuses no ids'
 test('loadUsers against the fake Jira names the demo user', async () => {
   const names = await loadUsers(fakeHost, [DEMO_USER.accountId, 'nobody'], { clock: CLOCK });
   assert.deepEqual([...names], [[DEMO_USER.accountId, DEMO_USER.displayName]]);
+});
+
+// user/search, as the Jira Cloud platform OpenAPI spec describes GET /rest/api/3/user/search
+// (findUsers): an array of User; query matches a prefix of the name; 50 a page by default.
+const SEARCH = async (query) => {
+  const answer = await FAKE.handle({ method: 'GET', url: `/rest/api/3/user/search?${query}` });
+  return { status: answer.status, body: JSON.parse(answer.body) };
+};
+
+test('the fake user/search matches a prefix of the name or of one of its words', async () => {
+  const byFirst = await SEARCH('query=dan');
+  assert.equal(byFirst.status, 200);
+  assert.ok(Array.isArray(byFirst.body));
+  assert.deepEqual(byFirst.body.map((user) => user.displayName), ['Daniel Okafor', 'Daniel Ortiz']);
+  const byLast = await SEARCH('query=KRYS');
+  assert.deepEqual(byLast.body, [DEMO_USER]);
+  assert.deepEqual((await SEARCH('query=rystof')).body, []);
+  assert.deepEqual((await SEARCH('query=Mia%20K')).body, [DEMO_USER]);
+});
+
+test('the fake user/search answers User objects with accountType and active', async () => {
+  const { body } = await SEARCH('query=&maxResults=1000');
+  const types = new Set(body.map((user) => user.accountType));
+  assert.deepEqual([...types].sort(), ['app', 'atlassian', 'customer']);
+  assert.ok(body.some((user) => user.active === false));
+  for (const user of body) {
+    assert.deepEqual(Object.keys(user).filter((key) => ['accountId', 'accountType',
+      'displayName', 'active', 'self'].includes(key)).sort(),
+    ['accountId', 'accountType', 'active', 'displayName', 'self']);
+  }
+});
+
+test('the fake user/search pages by startAt and maxResults, 50 by default', async () => {
+  const all = (await SEARCH('query=')).body;
+  assert.equal(all.length, USERS.length + 2);
+  const page = await SEARCH('query=&startAt=2&maxResults=3');
+  assert.deepEqual(page.body, all.slice(2, 5));
+  const exact = await SEARCH(`accountId=${USERS[3].accountId}`);
+  assert.deepEqual(exact.body, [USERS[3]]);
+});
+
+test('the fake user/search refuses no query and query with accountId, as Jira does', async () => {
+  const none = await SEARCH('maxResults=5');
+  assert.equal(none.status, 400);
+  assert.ok(none.body.errorMessages[0].includes('query'));
+  const both = await SEARCH(`query=mia&accountId=${DEMO_USER.accountId}`);
+  assert.equal(both.status, 400);
+  assert.deepEqual((await SEARCH('property=team.name%3Dx')).body, []);
+});
+
+test('searchUsers keeps only active people and asks user/search for 50', async () => {
+  const paths = [];
+  const host = { requestJira: async (path) => {
+    paths.push(path);
+    return fakeHost.requestJira(path);
+  } };
+  const dans = await searchUsers(host, '  Dan ', { clock: CLOCK });
+  assert.deepEqual(dans, [{ accountId: USERS[1].accountId, displayName: 'Daniel Okafor' }]);
+  assert.deepEqual(paths, ['/rest/api/3/user/search?query=Dan&maxResults=50']);
+  assert.deepEqual(await searchUsers(host, 'Automation', { clock: CLOCK }), []);
+  assert.deepEqual(await searchUsers(host, 'Tom', { clock: CLOCK }), []);  // inactive
+  assert.deepEqual(await searchUsers(host, '   ', { clock: CLOCK }), []);
+  assert.equal(paths.length, 3);
+});
+
+test('searchUsers names a person whose name Jira hides by their account id', async () => {
+  const host = namingHost(() => response(200, [
+    { accountId: 'a1', accountType: 'atlassian', active: true, displayName: null },
+    { accountId: 'a2', accountType: 'atlassian', active: true, displayName: '<b>B</b>' },
+    { accountType: 'atlassian', active: true }, 'nonsense']));
+  assert.deepEqual(await searchUsers(host, 'x', { clock: CLOCK }),
+    [{ accountId: 'a1', displayName: 'a1' }, { accountId: 'a2', displayName: '<b>B</b>' }]);
+});
+
+test('searchUsers rejects when Jira refuses, so the picker can say so', async () => {
+  const refused = namingHost(() => response(400, { errorMessages: ['Bad query.'] }));
+  await assert.rejects(searchUsers(refused, 'x', { clock: CLOCK }), { name: 'JiraError' });
 });

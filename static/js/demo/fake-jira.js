@@ -3,7 +3,7 @@
 import { DEMO_USER, FIELDS, SITE, generateIssues } from './data.js';
 import { parseJql } from './jql.js';
 import { compileQuery } from './jql-eval.js';
-import { bulkUsers } from './users.js';
+import { USER_ROUTES } from './users.js';
 import { EXPAND, fieldList, json, projector, refusal, tooManyRequests } from './wire.js';
 
 /**
@@ -86,7 +86,7 @@ const ROUTES = {
   'POST /rest/api/3/issue/bulkfetch': bulkfetch,
   'POST /rest/api/3/jql/parse': (site, body, query) => ({ queries: [body.queries ?? []].flat()
     .map((q) => parse(site, String(q), query.get('validation') ?? 'strict')) }),
-  'GET /rest/api/3/user/bulk': (_site, _body, query) => bulkUsers(query),
+  ...USER_ROUTES,  // user/bulk and user/search
   // The OpenAPI spec's User: the demo user, with the time zone of their profile.
   'GET /rest/api/3/myself': () => DEMO_USER,
 };

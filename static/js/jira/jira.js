@@ -1,7 +1,9 @@
-// The client's Jira REST calls (fields, JQL checks, counts, issues, users, time zone) via a Host.
+// The client's Jira REST calls (fields, JQL checks, counts, issues, myself; users from users.js).
 // @ts-check
 import { callJira, JiraError, raceAbort, realClock } from './retry.js';
 import { loadByStrategy } from './load.js';
+
+export { loadUsers, searchUsers } from './users.js';
 
 export { JiraError };
 
@@ -12,7 +14,6 @@ export { JiraError };
  * @typedef {import('./load.js').Issue} Issue
  * @typedef {import('./load.js').Phase} Phase
  * @typedef {import('./load.js').LoadResult} LoadResult
- * @typedef {{accountId: string, displayName?: string}} User  (Jira's user, the fields used here)
  * @typedef {{id: string, name: string, schema?: {type: string, items?: string,
  *   system?: string, custom?: string, customId?: number}}} Field
  * @typedef {{phase: Phase, loaded: number, total: number|null}} ProgressEvent
@@ -107,63 +108,38 @@ export async function loadIssues(host, options) {
   return raceAbort(loadByStrategy(caller, { jql, fields, strategy, progress }), signal);
 }
 
-/** The user's time zone, asked of Jira once per page load. */
-let timeZoneAsked = /** @type {Promise<string|null>|null} */ (null);
+/** The calling user as Jira knows them, asked once per page load. */
+let myselfAsked = /** @type {Promise<any>|null} */ (null);
 
 /**
- * The user's Jira time zone (GET /rest/api/3/myself, its `timeZone`: the OpenAPI spec's User),
- * asked once per page load; null when Jira gives none or the call fails. Never rejects.
+ * The calling user (GET /rest/api/3/myself: the OpenAPI spec's User), asked once per page
+ * load; null when the call fails. Never rejects.
+ * @param {Host} host
+ * @param {{clock?: Clock}} [options]
+ */
+function myself(host, options) {
+  myselfAsked ??= callJira(newCaller(host, options), '/rest/api/3/myself').catch(() => null);
+  return myselfAsked;
+}
+
+/**
+ * The user's Jira time zone (`timeZone` of myself); null when Jira gives none. Never rejects.
  * @param {Host} host
  * @param {{clock?: Clock}} [options]
  * @returns {Promise<string|null>}
  */
-export function userTimeZone(host, options) {
-  timeZoneAsked ??= callJira(newCaller(host, options), '/rest/api/3/myself')
-    .then((user) => (typeof user?.timeZone === 'string' && user.timeZone ? user.timeZone : null),
-      () => null);
-  return timeZoneAsked;
+export async function userTimeZone(host, options) {
+  const user = await myself(host, options);
+  return typeof user?.timeZone === 'string' && user.timeZone ? user.timeZone : null;
 }
 
-/** Account ids per user/bulk call: the page size asked for, so each batch is one page. */
-const USERS_PER_CALL = 200;
-
 /**
- * The display names of Jira users by account id (GET /rest/api/3/user/bulk, 200 ids a call).
- * Names are for display only: unknown or hidden users are left out, and a batch that fails
- * (403, 429 after retries, no network) gives none. Never rejects.
+ * The calling user's account id (`accountId` of myself); null when Jira gives none.
  * @param {Host} host
- * @param {Iterable<string>} accountIds
  * @param {{clock?: Clock}} [options]
- * @returns {Promise<Map<string, string>>}
+ * @returns {Promise<string|null>}
  */
-export async function loadUsers(host, accountIds, options) {
-  const ids = [...new Set(accountIds)].filter((id) => typeof id === 'string' && id);
-  const names = new Map();
-  for (let start = 0; start < ids.length; start += USERS_PER_CALL) {
-    const batch = ids.slice(start, start + USERS_PER_CALL);
-    const users = await usersOf(newCaller(host, options), batch).catch(() => []);
-    for (const user of users) {
-      if (typeof user?.displayName === 'string') names.set(user.accountId, user.displayName);
-    }
-  }
-  return names;
-}
-
-/**
- * Every page of users for one batch of account ids.
- * @param {import('./retry.js').Caller} caller
- * @param {string[]} batch
- * @returns {Promise<User[]>}
- */
-async function usersOf(caller, batch) {
-  const ids = batch.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
-  const users = [];
-  for (let startAt = 0; ;) {
-    const path = `/rest/api/3/user/bulk?${ids}&startAt=${startAt}&maxResults=${USERS_PER_CALL}`;
-    const page = await callJira(caller, path);
-    const values = Array.isArray(page?.values) ? page.values : [];
-    users.push(...values);
-    if (page?.isLast !== false || !values.length) return users;
-    startAt += values.length;
-  }
+export async function myAccountId(host, options) {
+  const user = await myself(host, options);
+  return typeof user?.accountId === 'string' && user.accountId ? user.accountId : null;
 }
