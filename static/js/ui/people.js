@@ -42,3 +42,11 @@ export async function fillNames(host, root) {
   }
   shown.forEach((el, n) => (el.textContent = personLabel(ids[n])));
 }
+
+/**
+ * Keep the names of people Jira answered elsewhere (a people search), so person() shows them.
+ * @param {Iterable<{accountId: string, displayName: string}>} people
+ */
+export function rememberNames(people) {
+  for (const { accountId, displayName } of people) known.set(accountId, displayName);
+}
