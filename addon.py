@@ -47,6 +47,7 @@ from validation import (
     EXPORT_VERSIONS,
     ValidationError,
     validate_export,
+    validate_owner_change,
     validate_report,
 )
 
@@ -167,6 +168,17 @@ MIGRATIONS = (
     """
     ALTER TABLE tenants ADD COLUMN kind TEXT NOT NULL DEFAULT 'connect'
         CHECK (kind IN ('connect', 'forge'))
+    """,
+    # Report access: an owner (null: nobody, so the whole site, as before), who sees it
+    # and who edits it (JSON: "site" or a list of account ids). Every report kept its
+    # behaviour: the site sees and edits it, and its creator owns it.
+    """
+    ALTER TABLE reports ADD COLUMN owner TEXT;
+    ALTER TABLE reports ADD COLUMN visibility TEXT NOT NULL DEFAULT 'site'
+        CHECK (visibility IN ('site', 'private'));
+    ALTER TABLE reports ADD COLUMN editors TEXT NOT NULL DEFAULT '"site"'
+        CHECK (json_valid(editors));
+    UPDATE reports SET owner = created_by
     """,
 )
 
@@ -309,7 +321,7 @@ def delete_tenant(db, client_key):
 ####################################################################################
 
 def report_json(row):
-    """The wire form of one report row."""
+    """The wire form of one stored report (the same for every reader)."""
     return {
         "id": row["id"],
         "name": row["name"],
@@ -318,6 +330,9 @@ def report_json(row):
         "pivot": None,
         "timeSeries": None,
         **json.loads(row["config"]),
+        "owner": row["owner"],
+        "visibility": row["visibility"],
+        "editors": json.loads(row["editors"]),
         "version": row["version"],
         "createdAt": row["created_at"],
         "createdBy": row["created_by"],
@@ -327,10 +342,11 @@ def report_json(row):
 
 
 def select_reports(db, client_key):
-    """Return the tenant's reports, by name."""
+    """Return the tenant's reports, by name, with what deciding access needs."""
     return db.execute(
         """
-        SELECT id, name, description, updated_at, updated_by, version
+        SELECT id, name, description, updated_at, updated_by, version,
+               owner, visibility, editors
         FROM reports
         WHERE client_key = ?
         ORDER BY name COLLATE NOCASE, id
@@ -360,36 +376,65 @@ def _config_text(report):
     return json.dumps(config, separators=(",", ":"))
 
 
-def insert_report(db, client_key, report, account_id):
-    """Store a new report for the tenant and return its id."""
+def _editors_text(editors):
+    return json.dumps("site" if editors is None else editors, separators=(",", ":"))
+
+
+def insert_report(db, client_key, report, account_id, owner=None):
+    """Store a new report for the tenant and return its id.
+
+    Access fields the report leaves out take the defaults: the site sees it and
+    everyone who sees it may edit it.
+    """
     report_id = uuid.uuid4().hex
     stamp = now_iso()
     db.execute(
         """
         INSERT INTO reports (client_key, id, name, description, jql, config,
-                             version, created_at, created_by, updated_at, updated_by)
+                             version, created_at, created_by, updated_at, updated_by,
+                             owner, visibility, editors)
         VALUES (:key, :id, :name, :description, :jql, :config,
-                1, :now, :user, :now, :user)
+                1, :now, :user, :now, :user, :owner, :visibility, :editors)
         """,
         dict(key=client_key, id=report_id, name=report["name"],
              description=report["description"], jql=report["jql"],
-             config=_config_text(report), now=stamp, user=account_id),
+             config=_config_text(report), now=stamp, user=account_id, owner=owner,
+             visibility=report.get("visibility") or "site",
+             editors=_editors_text(report.get("editors"))),
     )
     return report_id
 
 
 def update_report(db, client_key, report_id, report, account_id):
-    """Overwrite a report's configuration and bump its version."""
+    """Overwrite a report's content and access and bump its version.
+
+    ``report`` holds the whole new state: owner, visibility and editors included.
+    """
     db.execute(
         """
         UPDATE reports
         SET name = :name, description = :description, jql = :jql, config = :config,
+            owner = :owner, visibility = :visibility, editors = :editors,
             version = version + 1, updated_at = :now, updated_by = :user
         WHERE client_key = :key AND id = :id
         """,
         dict(key=client_key, id=report_id, name=report["name"],
              description=report["description"], jql=report["jql"],
-             config=_config_text(report), now=now_iso(), user=account_id),
+             config=_config_text(report), owner=report["owner"],
+             visibility=report["visibility"], editors=_editors_text(report["editors"]),
+             now=now_iso(), user=account_id),
+    )
+
+
+def update_owner(db, client_key, report_id, owner, account_id):
+    """Give a report to another owner and bump its version."""
+    db.execute(
+        """
+        UPDATE reports
+        SET owner = :owner, version = version + 1, updated_at = :now, updated_by = :user
+        WHERE client_key = :key AND id = :id
+        """,
+        dict(key=client_key, id=report_id, owner=owner, now=now_iso(), user=account_id),
     )
 
 
@@ -406,21 +451,90 @@ def count_reports(db):
     return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 
 
-def export_document(db, client_key):
-    """The tenant's JSON export: every report configuration it has."""
+def export_document(db, client_key, reader=None):
+    """The tenant's JSON export: every report configuration ``reader`` may see
+    (``reader`` None: all of them, for the operator)."""
     rows = select_full_reports(db, client_key)
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSIONS[-1],
         "exportedAt": now_iso(),
-        "reports": [report_json(r) for r in rows],
+        "reports": [report_json(r) for r in rows if reader is None or may_view(r, reader)],
     }
 
 
-def import_reports(db, client_key, reports, account_id):
-    """Create every validated report in one transaction; returns the new ids."""
+def import_reports(db, client_key, reports, account_id, owner=None):
+    """Create every validated report in one transaction; returns the new ids.
+
+    Each report belongs to ``owner`` when given (a user's import), else to the
+    owner its document names, or to nobody (an operator's import).
+    """
     with write(db):
-        return [insert_report(db, client_key, r, account_id) for r in reports]
+        return [insert_report(db, client_key, r, account_id, owner or r["owner"])
+                for r in reports]
+
+
+####################################################################################
+# Report access: owners, private reports, editors
+####################################################################################
+
+# A report with no owner (made before owners existed, or imported by the operator
+# without one) is the whole site's, as every report used to be. ``user`` is the
+# verified caller's account id, None when the token names nobody.
+
+
+def may_view(row, user):
+    """The site's report ``row`` is visible to ``user``."""
+    return row["owner"] is None or row["visibility"] == "site" or row["owner"] == user
+
+
+def may_edit(row, user):
+    """``user`` may change the report's content (editors have no effect while private)."""
+    if row["owner"] is None or row["owner"] == user:
+        return True
+    editors = json.loads(row["editors"])
+    return row["visibility"] == "site" and (editors == "site" or user in editors)
+
+
+def may_delete(row, user):
+    """Only the owner deletes (as for Jira's filters); anyone, if nobody owns it."""
+    return row["owner"] is None or row["owner"] == user
+
+
+def may_share(row, user):
+    """Only the owner changes who sees or edits the report, or gives it away."""
+    return row["owner"] is not None and row["owner"] == user
+
+
+def rights(row, user):
+    """What the caller may do with a report, as the wire's can* flags."""
+    return {"canEdit": may_edit(row, user), "canDelete": may_delete(row, user),
+            "canShare": may_share(row, user)}
+
+
+def access_problem(row, report, user):
+    """Why ``user`` may not save ``report`` over ``row``, or None.
+
+    Access fields left out (None) keep their stored values and count as unchanged.
+    """
+    if not may_edit(row, user):
+        return "You can view this report but not change it."
+    current = {"owner": row["owner"], "visibility": row["visibility"],
+               "editors": json.loads(row["editors"])}
+    changed = any(report[k] is not None and report[k] != current[k] for k in current)
+    if changed and not may_share(row, user):
+        if row["owner"] is None:
+            return ("This report has no owner; a Jira administrator can assign one "
+                    "from the admin page.")
+        return "Only the report's owner can change who sees or edits it."
+    return None
+
+
+def merged_access(row, report):
+    """``report`` with the access fields it left out taken from ``row``."""
+    stored = {"owner": row["owner"], "visibility": row["visibility"],
+              "editors": json.loads(row["editors"])}
+    return report | {k: v for k, v in stored.items() if report[k] is None}
 
 
 ####################################################################################
@@ -515,7 +629,7 @@ def forge_tenant(db, token):
     if row is None:
         raise auth.AuthError("invalid token", "the key belongs to a Connect tenant")
     return auth.Tenant(caller.client_key, row["base_url"], row["base_url"],
-                       caller.account_id)
+                       caller.account_id, "forge", caller.api_url)
 
 
 def _verify(db, kind):
@@ -539,13 +653,50 @@ def authenticate(db, kind):
     """Verify the request's token for a route class; abort 401 on failure.
 
     page: ?jwt= with the computed qsh; lifecycle: Authorization JWT, computed qsh;
-    api: Authorization JWT with context-qsh, or Bearer <Forge Invocation Token>;
+    api: Authorization JWT with context-qsh, or Bearer <Forge Invocation Token>
+    (admin routes too, then require_admin);
     forge: a Forge Invocation Token (Forge lifecycle calls).
     """
     try:
         return _verify(db, kind)
     except auth.AuthError as err:
         refuse(err)
+
+
+TOKEN_TEXT = re.compile(r"^[\x21-\x7e]{1,8192}$")
+
+
+def jira_admin_check(db, tenant):
+    """Whether Jira says the verified caller is a site administrator.
+
+    Nothing the browser sends is taken as proof: Connect asks the site, signed with
+    its shared secret; Forge asks as the user, with the user token Forge adds for the
+    admin page's endpoint (see auth.connect_user_is_admin, auth.forge_user_is_admin).
+    """
+    if not tenant.account_id:
+        return False
+    timeout = bottle.request.app.config.get("addon.key_timeout", 3.0)
+    if tenant.kind == "forge":
+        token = bottle.request.environ.get("HTTP_X_FORGE_OAUTH_USER") or ""
+        return bool(tenant.api_url and TOKEN_TEXT.match(token)) and \
+            auth.forge_user_is_admin(tenant.api_url, token, timeout)
+    row = select_tenant(db, tenant.client_key)
+    return auth.connect_user_is_admin(tenant.api_url, row["shared_secret"], APP_KEY,
+                                      tenant.account_id, timeout)
+
+
+def require_admin(db, tenant):
+    """Abort 403 unless Jira confirms the caller is a site administrator (503 when
+    Jira cannot be asked)."""
+    check = bottle.request.app.config.get("addon.admin_check", jira_admin_check)
+    try:
+        allowed = check(db, tenant)
+    except auth.JiraUnavailable as err:
+        print(f"admin check for {tenant.client_key!r}: {err}", file=sys.stderr)
+        bottle.abort(503, "Jira did not say whether you are an administrator; "
+                          "nothing was changed. Try again later.")
+    if not allowed:
+        bottle.abort(403, "Only a Jira administrator can do this.")
 
 
 def refuse(err):
@@ -605,7 +756,9 @@ class RequestPlugin:
             db = self.pool.get()
             try:
                 if "tenant" in args:
-                    kw["tenant"] = authenticate(db, kind)
+                    kw["tenant"] = authenticate(db, "api" if kind == "admin" else kind)
+                    if kind == "admin":
+                        require_admin(db, kw["tenant"])
                 if "db" in args:
                     kw["db"] = db
                 return callback(*a, **kw)
@@ -752,79 +905,153 @@ def on_forge_uninstalled(db, tenant):
     return bottle.HTTPResponse(status=204)
 
 
+def _summary(row):
+    return {"id": row["id"], "name": row["name"], "description": row["description"],
+            "updatedAt": row["updated_at"], "updatedBy": row["updated_by"],
+            "version": row["version"], "owner": row["owner"],
+            "visibility": row["visibility"]}
+
+
 def list_reports(db, tenant):
-    """GET /api/reports: the tenant's reports, summarised."""
+    """GET /api/reports: the reports the caller may see, summarised."""
+    user = tenant.account_id
     rows = select_reports(db, tenant.client_key)
-    return json_response({"reports": [
-        {"id": r["id"], "name": r["name"], "description": r["description"],
-         "updatedAt": r["updated_at"], "updatedBy": r["updated_by"],
-         "version": r["version"]} for r in rows
-    ]})
+    return json_response({"reports": [_summary(r) | rights(r, user)
+                                      for r in rows if may_view(r, user)]})
 
 
-def report_or_404(db, client_key, report_id):
-    """The tenant's report, or a 404 that looks the same for any other tenant's id."""
-    row = select_report(db, client_key, report_id)
-    if row is None:
+def report_or_404(db, tenant, report_id):
+    """The report if the caller may see it; a 404 that looks the same for a missing
+    report, another tenant's and someone else's private one (flaskr's get_post)."""
+    row = select_report(db, tenant.client_key, report_id)
+    if row is None or not may_view(row, tenant.account_id):
         bottle.abort(404, "No such report.")
     return row
 
 
+def signed_in(tenant):
+    """The caller's account id: every change needs a token that names a user."""
+    if not tenant.account_id:
+        bottle.abort(403, "Only a signed-in Jira user can change reports.")
+    return tenant.account_id
+
+
+def _answer(row, user, status=200, **headers):
+    return json_response(report_json(row) | rights(row, user), status, **headers)
+
+
 def create_report(db, tenant):
-    """POST /api/reports: store a new report."""
+    """POST /api/reports: store a new report that belongs to its creator."""
+    user = signed_in(tenant)
     report = validate_report(read_json())
+    if report["owner"] not in (None, user):
+        raise ValidationError({"owner": "a new report belongs to its creator"})
     with write(db):
-        report_id = insert_report(db, tenant.client_key, report, tenant.account_id)
+        report_id = insert_report(db, tenant.client_key, report, user, user)
         row = select_report(db, tenant.client_key, report_id)
     location = f"{_base_url(bottle.request.app.config)}/api/reports/{report_id}"
-    return json_response(report_json(row), 201, Location=location)
+    return _answer(row, user, 201, Location=location)
 
 
 def show_report(db, tenant, report_id):
     """GET /api/reports/<id>."""
-    return json_response(report_json(report_or_404(db, tenant.client_key, report_id)))
+    return _answer(report_or_404(db, tenant, report_id), tenant.account_id)
+
+
+def _version(payload):
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": "is required (the version you read)"})
+    return version
+
+
+def _check_version(row, version, user=None):
+    """A 409 carrying the current report (with the caller's rights, if a user's)."""
+    if row["version"] != version:
+        err = bottle.HTTPError(409, "Someone else saved this report first.")
+        err.current = report_json(row) | (rights(row, user) if user else {})
+        raise err
 
 
 def edit_report(db, tenant, report_id):
-    """PUT /api/reports/<id>: save if the caller read the current version."""
+    """PUT /api/reports/<id>: save if the caller may and read the current version.
+
+    Editors change the content; only the owner changes access or gives the report away.
+    """
+    user = signed_in(tenant)
     payload = read_json()
-    version = payload.get("version")
     report = validate_report(payload)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": "is required (the version you read)"})
+    version = _version(payload)
     with write(db):
-        row = report_or_404(db, tenant.client_key, report_id)
-        if row["version"] != version:
-            err = bottle.HTTPError(409, "Someone else saved this report first.")
-            err.current = report_json(row)
-            raise err
-        update_report(db, tenant.client_key, report_id, report, tenant.account_id)
+        row = report_or_404(db, tenant, report_id)
+        problem = access_problem(row, report, user)
+        if problem:
+            bottle.abort(403, problem)
+        _check_version(row, version, user)
+        update_report(db, tenant.client_key, report_id, merged_access(row, report), user)
+        row = select_report(db, tenant.client_key, report_id)
+    return _answer(row, user)
+
+
+def remove_report(db, tenant, report_id):
+    """DELETE /api/reports/<id>: only its owner deletes it."""
+    user = signed_in(tenant)
+    with write(db):
+        row = report_or_404(db, tenant, report_id)
+        if not may_delete(row, user):
+            bottle.abort(403, "Only the report's owner can delete it.")
+        delete_report(db, tenant.client_key, report_id)
+    return bottle.HTTPResponse(status=204)
+
+
+def export_reports(db, tenant):
+    """GET /api/export: the report configurations the caller may see, as one document."""
+    return json_response(export_document(db, tenant.client_key, tenant.account_id))
+
+
+def import_document(db, tenant):
+    """POST /api/import: create every report of an export document, or none; each
+    one belongs to the caller."""
+    user = signed_in(tenant)
+    reports = validate_export(read_json())
+    ids = import_reports(db, tenant.client_key, reports, user, owner=user)
+    return json_response({"ids": ids}, 201)
+
+
+def admin_list_reports(db, tenant):
+    """GET /api/admin/reports: every report of the site, private ones included."""
+    rows = select_reports(db, tenant.client_key)
+    return json_response({"reports": [
+        _summary(r) | {"editors": json.loads(r["editors"])} for r in rows]})
+
+
+def admin_assign_owner(db, tenant, report_id):
+    """PUT /api/admin/reports/<id> {owner, version}: give a report to someone,
+    for example when its owner has left."""
+    payload = read_json()
+    owner = validate_owner_change(payload)
+    version = _version(payload)
+    with write(db):
+        row = select_report(db, tenant.client_key, report_id)
+        if row is None:
+            bottle.abort(404, "No such report.")
+        _check_version(row, version)
+        update_owner(db, tenant.client_key, report_id, owner, tenant.account_id)
         row = select_report(db, tenant.client_key, report_id)
     return json_response(report_json(row))
 
 
-def remove_report(db, tenant, report_id):
-    """DELETE /api/reports/<id>."""
+def admin_remove_report(db, tenant, report_id):
+    """DELETE /api/admin/reports/<id>: remove any report of the site."""
     with write(db):
         if not delete_report(db, tenant.client_key, report_id):
             bottle.abort(404, "No such report.")
     return bottle.HTTPResponse(status=204)
 
 
-def export_reports(db, tenant):
-    """GET /api/export: the tenant's report configurations as one document."""
-    return json_response(export_document(db, tenant.client_key))
-
-
-def import_document(db, tenant):
-    """POST /api/import: create every report of an export document, or none."""
-    reports = validate_export(read_json())
-    ids = import_reports(db, tenant.client_key, reports, tenant.account_id)
-    return json_response({"ids": ids}, 201)
-
-
 def reports_page(tenant):
-    """The iframe page Jira loads (global and project pages)."""
+    """The iframe page Jira loads (global, project and admin pages; the admin page's
+    API calls prove the admin by asking Jira, see require_admin)."""
     origin = _origin(tenant.display_url)
     ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
     return page_response("index.html", ancestors)
@@ -902,7 +1129,11 @@ ROUTES = (
     ("DELETE", "/api/reports/<report_id>", remove_report, "api"),
     ("GET", "/api/export", export_reports, "api"),
     ("POST", "/api/import", import_document, "api"),
+    ("GET", "/api/admin/reports", admin_list_reports, "admin"),
+    ("PUT", "/api/admin/reports/<report_id>", admin_assign_owner, "admin"),
+    ("DELETE", "/api/admin/reports/<report_id>", admin_remove_report, "admin"),
     ("GET", "/reports", reports_page, "page"),
+    ("GET", "/admin", reports_page, "page"),
     ("GET", "/project", reports_page, "page"),
     ("GET", "/privacy", privacy_page, None),
     ("GET", "/atlassian-connect.json", descriptor, None),
@@ -1218,6 +1449,10 @@ def cmd_import(config, args):
         reports = validate_export(document)
     except ValidationError as err:
         raise CliError("; ".join(f"{k} {v}" for k, v in err.fields.items())) from err
+    ownerless = [n for n, r in enumerate(reports) if r["visibility"] == "private"
+                 and r["owner"] is None]
+    if ownerless:
+        raise CliError(f"reports[{ownerless[0]}] is private but names no owner")
     with contextlib.closing(_open_existing(config)) as db:
         _tenant_or_fail(db, args.client_key)
         ids = import_reports(db, args.client_key, reports, None)

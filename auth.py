@@ -49,10 +49,18 @@ JIRA_API_PATH = re.compile(r"^/ex/jira/([A-Za-z0-9\-]{1,64})/?$")
 
 @dataclasses.dataclass(frozen=True)
 class Tenant:
+    """A verified caller: the site, and the user the token names (None: nobody).
+
+    ``api_url`` is where the server may call the site's REST API: the Connect
+    baseUrl, or the Forge token's ``app.apiBaseUrl`` when it names this site.
+    """
+
     client_key: str
     base_url: str
     display_url: str
     account_id: str
+    kind: str = "connect"
+    api_url: str = ""
 
 
 class AuthError(Exception):
@@ -184,7 +192,7 @@ def verify_tenant_token(token, qsh, find_tenant, statuses=("installed",)):
         raise AuthError("token does not match this request (qsh)")
     sub = claims.get("sub")
     return Tenant(row["client_key"], row["base_url"], row["display_url"] or "",
-                  sub if isinstance(sub, str) else None)
+                  sub if isinstance(sub, str) and sub else None, "connect", row["base_url"])
 
 
 ####################################################################################
@@ -392,6 +400,7 @@ class ForgeCaller:
     client_key: str
     site_url: str
     account_id: str
+    api_url: str = ""
 
 
 class FitVerifier:
@@ -435,8 +444,12 @@ class FitVerifier:
             raise AuthError("token names no site or environment")
         site = context.get("siteUrl") if _utf8_text(context.get("siteUrl")) else ""
         principal = claims.get("principal")
+        # The site's REST API, only when it is this site's: the one place the server
+        # sends the user's Forge token (the admin check).
+        api = app.get("apiBaseUrl")
+        api = api if _utf8_text(api) and _jira_cloud(api) == cloud else ""
         return ForgeCaller(f"forge:{cloud}:{env_id}", site,
-                           principal if _utf8_text(principal) else None)
+                           principal if _utf8_text(principal) and principal else None, api)
 
     def _key(self, kid):
         with self.lock:
@@ -469,3 +482,82 @@ class FitVerifier:
             if jwk.key_id:
                 keys[jwk.key_id] = jwk.key
         return keys
+
+
+####################################################################################
+# Site administrators: asked of Jira, never taken from the browser
+####################################################################################
+
+# Jira's global permissions that make someone a site administrator: "Administer
+# Jira" (what Connect's user_is_admin condition tests) and "System administrator".
+ADMIN_PERMISSIONS = ("ADMINISTER", "SYSTEM_ADMIN")
+CHECK_PATH = "/rest/api/3/permissions/check"
+
+
+class JiraUnavailable(Exception):
+    """Jira did not answer whether the caller is an administrator (a 503)."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would carry the Authorization header to wherever it points.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_JIRA = urllib.request.build_opener(_NoRedirect)
+
+
+def _ask_jira(url, method, body, authorization, timeout):
+    """Jira's JSON answer; None when Jira refuses (401, 403, 404): no proof."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": authorization, "Accept": "application/json",
+        **({"Content-Type": "application/json"} if data else {})})
+    try:
+        with _JIRA.open(request, timeout=timeout) as resp:
+            return json.loads(resp.read(1 << 20))
+    except urllib.error.HTTPError as err:
+        if err.code in (401, 403, 404):
+            return None
+        raise JiraUnavailable(f"Jira answered {err.code}") from None
+    except (OSError, ValueError, http.client.HTTPException) as err:
+        raise JiraUnavailable(f"Jira did not answer: {err}") from None
+
+
+def connect_user_is_admin(base_url, secret, app_key, account_id, timeout=5.0):
+    """Whether the Connect site says ``account_id`` is a Jira administrator.
+
+    Jira Cloud REST v3, "Get bulk permissions" (POST /rest/api/3/permissions/check):
+    "Connect apps can make a call from the app server to the product to obtain
+    permission details for any user, without admin permission. This Connect app
+    ability doesn't apply to calls made using AP.request() in a browser." So the call
+    is signed as the app (iss = app key, qsh of the call, 180 s) with the site's
+    shared secret, which no browser holds.
+    """
+    now = int(time.time())
+    claims = {"iss": app_key, "iat": now, "exp": now + 180,
+              "qsh": query_hash("POST", CHECK_PATH, "")}
+    token = jwt.encode(claims, secret, algorithm="HS256")
+    body = {"accountId": account_id, "globalPermissions": list(ADMIN_PERMISSIONS)}
+    answer = _ask_jira(base_url.rstrip("/") + CHECK_PATH, "POST", body,
+                       f"JWT {token}", timeout)
+    granted = answer.get("globalPermissions") if isinstance(answer, dict) else None
+    return isinstance(granted, list) and any(p in granted for p in ADMIN_PERMISSIONS)
+
+
+def forge_user_is_admin(api_url, user_token, timeout=5.0):
+    """Whether Jira says the user of a Forge user token is a Jira administrator.
+
+    The FIT names the user (``principal``) but carries no admin flag (Forge Remote
+    essentials), so the admin page's endpoint enables ``auth.appUserToken`` and the
+    server asks Jira as that user: "Get my permissions" (GET /rest/api/3/mypermissions,
+    answering ``permissions.<KEY>.havePermission``). The token is checked by Jira;
+    a made-up one is refused there.
+    """
+    query = urllib.parse.urlencode({"permissions": ",".join(ADMIN_PERMISSIONS)})
+    answer = _ask_jira(f"{api_url.rstrip('/')}/rest/api/3/mypermissions?{query}", "GET",
+                       None, f"Bearer {user_token}", timeout)
+    held = answer.get("permissions") if isinstance(answer, dict) else None
+    return isinstance(held, dict) and any(
+        isinstance(held.get(k), dict) and held[k].get("havePermission") is True
+        for k in ADMIN_PERMISSIONS)

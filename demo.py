@@ -22,6 +22,9 @@ import addon
 
 CLIENT_KEY = "jql-reports-demo"
 ACCOUNT = "5b10a2844c20165700ede21g"
+# The people the demo can be used as (its user switcher, DEMO_USERS in
+# static/js/demo/data.js), each with whether Jira would call them an administrator.
+USERS = {ACCOUNT: True, "5b10ac8d82e05b22cc7d4e11": False}
 SITE = "https://demo.atlassian.net"
 ALL_JS = ('<script src="https://connect-cdn.atl-paas.net/all.js" '
           'data-options="sizeToParent:true"></script>')
@@ -54,6 +57,34 @@ def demo_page():
     return addon.page_response("index.html", swap=(ALL_JS, STAND_IN_JS[host]))
 
 
+def demo_admin_page():
+    """The app's admin page (Connect's /admin, Forge's jqlr-admin) with the stand-ins.
+
+    The page sits one folder down, so it names the server's files from the root.
+    """
+    resp = demo_page()
+    resp.body = resp.body.replace('"static/', '"/static/').replace(
+        'href="privacy"', 'href="/privacy"')
+    return resp
+
+
+def demo_user():
+    """The demo user a token is asked for (``?user=<accountId>``), the first by default.
+
+    :raises: 400 for anyone who is not one of the demo's users.
+    """
+    account = bottle.request.query.get("user", ACCOUNT)
+    if account not in USERS:
+        bottle.abort(400, "The demo runs only as one of its own users.")
+    return account
+
+
+def demo_admin_check(db, tenant):
+    """Stand-in for asking Jira whether the caller administers the site (the demo has
+    no Jira to ask): its first user does, the other does not."""
+    return USERS.get(tenant.account_id, False)
+
+
 def demo_config():
     """Settings of the in-browser fake Jira."""
     return addon.json_response(bottle.request.app.config["addon.demo"])
@@ -64,8 +95,9 @@ def demo_token(db):
     row = addon.select_tenant(db, CLIENT_KEY)
     if row is None:
         bottle.abort(404, "This demo runs as a Forge app: its tokens come from /demo/fit.")
+    account = demo_user()
     now = int(time.time())
-    claims = {"iss": CLIENT_KEY, "sub": ACCOUNT, "iat": now, "exp": now + 900,
+    claims = {"iss": CLIENT_KEY, "sub": account, "iat": now, "exp": now + 900,
               "qsh": "context-qsh"}
     token = jwt.encode(claims, row["shared_secret"], algorithm="HS256")
     return addon.json_response({"token": token})
@@ -77,10 +109,11 @@ def demo_fit():
     if "addon.demo_forge_key" not in config:
         bottle.abort(404, "This demo runs as a Connect app: its tokens come from "
                           "/demo/token.")
+    account = demo_user()
     now = int(time.time())
     claims = {
         "iss": "forge/invocation-token", "aud": FORGE_APP, "iat": now, "nbf": now,
-        "exp": now + 60, "principal": ACCOUNT,
+        "exp": now + 60, "principal": account,
         "app": {"id": FORGE_APP, "installationId": FORGE_INSTALL,
                 "environment": {"type": "DEVELOPMENT", "id": FORGE_ENV}},
         "context": {"cloudId": "demo-cloud", "siteUrl": SITE},
@@ -98,6 +131,7 @@ def stand_in(path):
 ROUTES = (
     ("GET", "/", home, None),
     ("GET", "/demo", demo_page, None),
+    ("GET", "/demo/admin", demo_admin_page, None),
     ("GET", "/demo/config", demo_config, None),
     ("GET", "/demo/token", demo_token, None),
     ("GET", "/demo/fit", demo_fit, None),
@@ -111,7 +145,8 @@ ROUTES = (
 
 
 def seed(db, host):
-    """Create the demo tenant and a few example reports."""
+    """Create the demo tenant and a few example reports, one of them the second
+    user's, shared with the site."""
     with addon.write(db):
         if host == "forge":
             client_key = FORGE_TENANT
@@ -122,7 +157,8 @@ def seed(db, host):
         if not addon.select_reports(db, client_key):
             with open(REPORTS, encoding="utf-8") as fh:
                 for report in addon.validate_export(json.load(fh)):
-                    addon.insert_report(db, client_key, report, ACCOUNT)
+                    owner = report["owner"] or ACCOUNT  # one is the second user's
+                    addon.insert_report(db, client_key, report, owner, owner)
 
 
 def forge_config():
@@ -134,8 +170,11 @@ def forge_config():
 
 
 def make_app(config):
-    """The app with the demo's routes ahead of the product's (see addon.make_app)."""
-    return addon.make_app(config, first_routes=ROUTES)
+    """The app with the demo's routes ahead of the product's (see addon.make_app), and
+    the demo's answer to who administers the site."""
+    app = addon.make_app(config, first_routes=ROUTES)
+    app.config["addon.admin_check"] = demo_admin_check
+    return app
 
 
 def _stop_on_sigterm(signum, frame):

@@ -9,17 +9,24 @@ import re
 import bottle
 
 EXPORT_FORMAT = "jql-reports"
-EXPORT_VERSIONS = (1, 2)  # 2 added pivot, timeSeries and date intervals in groupBy
+# 2 added pivot, timeSeries and date intervals in groupBy; 3 added owner, visibility, editors
+EXPORT_VERSIONS = (1, 2, 3)
 CONFIG_KEYS = ("columns", "sort", "groupBy", "filters", "aggregations", "pivot",
                "timeSeries")
 OPTIONAL_BLOCKS = ("pivot", "timeSeries")  # null or absent: the report has none
 
 FIELD_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
+# Atlassian account ids: "5b10a2844c20165700ede21g", "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077".
+ACCOUNT_ID = re.compile(r"^[A-Za-z0-9:_\-]{1,128}$")
+MAX_EDITORS = 50
+ACCESS_KEYS = ("owner", "visibility", "editors")
+VISIBILITIES = ("site", "private")
 AGGREGATES = ("count", "sum", "avg", "min", "max", "distinct")
 SERIES_INTERVALS = ("day", "week", "month", "quarter")
 GROUP_INTERVALS = SERIES_INTERVALS + ("year",)
-READ_ONLY = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy")
-REPORT_KEYS = ("name", "description", "jql") + CONFIG_KEYS
+READ_ONLY = ("id", "version", "createdAt", "createdBy", "updatedAt", "updatedBy",
+             "canEdit", "canDelete", "canShare")
+REPORT_KEYS = ("name", "description", "jql") + CONFIG_KEYS + ACCESS_KEYS
 
 
 def _text(value, low, high):
@@ -130,6 +137,30 @@ def _check_series(series):
         value and "value: " + value)
 
 
+def _check_account(value):
+    return None if isinstance(value, str) and ACCOUNT_ID.match(value) else (
+        "must be an Atlassian account id")
+
+
+def _check_editors(value):
+    if value == "site":
+        return None
+    if not isinstance(value, list):
+        return 'must be "site" or a list of account ids'
+    problem = _list_of(value, MAX_EDITORS, _check_account)
+    if problem or len(set(value)) == len(value):
+        return problem
+    return "must not name a person twice"
+
+
+# Access fields are optional everywhere: absent or null keeps the current value
+# (a new report: its creator owns it, the site sees it and may edit it).
+ACCESS_RULES = {
+    "owner": _check_account,
+    "visibility": lambda v: _one_of(v, VISIBILITIES, "visibility"),
+    "editors": _check_editors,
+}
+
 REPORT_RULES = {
     "name": lambda v: _text(v, 1, 200),
     "description": lambda v: _text(v, 0, 4000),
@@ -159,6 +190,12 @@ def report_errors(payload):
         if problem and not (value is None and key in OPTIONAL_BLOCKS):
             errors[key] = problem
         report[key] = value
+    for key, rule in ACCESS_RULES.items():
+        value = payload.get(key)
+        problem = None if value is None else rule(value)
+        if problem:
+            errors[key] = problem
+        report[key] = value
     return report, errors
 
 
@@ -176,7 +213,7 @@ def validate_export(document):
         raise ValidationError({"format": f'must be "{EXPORT_FORMAT}"'})
     if document.get("version") not in EXPORT_VERSIONS or not isinstance(
             document.get("reports"), list):
-        raise ValidationError({"reports": "must be a version 1 or 2 list of reports"})
+        raise ValidationError({"reports": "must be a version 1, 2 or 3 list of reports"})
     if len(document["reports"]) > 1000:
         raise ValidationError({"reports": "at most 1000 reports per import"})
     clean, errors = [], {}
@@ -187,6 +224,18 @@ def validate_export(document):
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+def validate_owner_change(payload):
+    """The new owner of an administrator's transfer ({owner, version}), or abort 400."""
+    errors = {k: "is not a field of an owner change" for k in payload
+              if k not in ("owner", "version")}
+    problem = _check_account(payload.get("owner"))
+    if problem:
+        errors["owner"] = problem
+    if errors:
+        raise ValidationError(errors)
+    return payload["owner"]
 
 
 class ValidationError(bottle.HTTPError):

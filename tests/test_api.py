@@ -21,9 +21,11 @@ from tests.conftest import (
     db_snapshot,
 )
 
-SUMMARY = ("id", "name", "description", "updatedAt", "updatedBy", "version")
+RIGHTS = ("canEdit", "canDelete", "canShare")
+SUMMARY = ("id", "name", "description", "updatedAt", "updatedBy", "version", "owner",
+           "visibility") + RIGHTS
 FULL = SUMMARY + ("jql", "columns", "sort", "groupBy", "filters", "aggregations",
-                  "pivot", "timeSeries", "createdAt", "createdBy")
+                  "pivot", "timeSeries", "createdAt", "createdBy", "editors")
 CONFIG = ("name", "description", "jql", "columns", "sort", "groupBy", "filters",
           "aggregations", "pivot", "timeSeries")
 PIVOT = {"rows": "assignee", "columns": "status",
@@ -134,7 +136,8 @@ def test_delete_answers_204_then_404(tenants):
 def test_export_import_round_trip(tenants):
     made = create(tenants, A, SECRET_A, **RICH)
     doc = api(tenants, "GET", "/api/export", token_a()).json()
-    assert (doc["format"], doc["version"], doc["reports"]) == ("jql-reports", 2, [made])
+    stored = {k: v for k, v in made.items() if k not in RIGHTS}
+    assert (doc["format"], doc["version"], doc["reports"]) == ("jql-reports", 3, [stored])
     assert isinstance(doc["exportedAt"], str)
     resp = api(tenants, "POST", "/api/import", context_token(B, SECRET_B), json=doc)
     assert resp.status == 201, resp.body
@@ -149,7 +152,7 @@ def test_export_import_round_trip(tenants):
     ({"format": "jql-reports", "version": 1, "reports": [REPORT, REPORT | {
         "columns": []}]}, "reports[1].columns"),
     ({"format": "other", "version": 1, "reports": [REPORT]}, "format"),
-    ({"format": "jql-reports", "version": 3, "reports": [REPORT]}, "reports"),
+    ({"format": "jql-reports", "version": 4, "reports": [REPORT]}, "reports"),
     ({"format": "jql-reports", "version": 2, "reports": [REPORT | {
         "pivot": {"rows": "a"}}]}, "reports[0].pivot"),
     ({"format": "jql-reports", "version": 1, "reports": {"a": REPORT}}, "reports"),

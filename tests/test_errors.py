@@ -100,7 +100,7 @@ def test_conflict_answers_409(tenants):
     made = create(tenants, A, SECRET_A)
     resp = api(tenants, "PUT", "/api/reports/" + made["id"],
                context_token(A, SECRET_A), json=made | {"version": 7})
-    assert assert_error(resp, 409)["current"] == made
+    assert assert_error(resp, 409)["current"] == made  # the caller's rights included
 
 
 def test_internal_error_shows_no_traceback(tenants):

@@ -473,12 +473,12 @@ def dumps(reports):
 MALFORMED = {
     "bad json": dumps([full_report(1)])[:-3],
     "wrong format": json.dumps(dict(document([full_report(1)]), format="csv")),
-    "wrong version": json.dumps(dict(document([full_report(1)]), version=3)),
+    "wrong version": json.dumps(dict(document([full_report(1)]), version=4)),
     "not a list": json.dumps(dict(document([]), reports={"a": full_report(1)})),
     "one invalid report": dumps(
         [full_report(1), dict(full_report(2), columns=[]), full_report(3)]
     ),
-    "unknown key": dumps([full_report(1), dict(full_report(2), owner="x")]),
+    "unknown key": dumps([full_report(1), dict(full_report(2), shared=True)]),
     "duplicate keys": dumps([full_report(1), full_report(2)]).replace(
         '"jql": ', '"jql": "x", "jql": ', 2
     ),

@@ -95,6 +95,7 @@ ON_REPORTS = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)\s+reports\b")
 # Whole-database statements allowed on purpose, by the function holding them.
 UNSCOPED_ALLOWED = {
     "count_reports": "operator figures: the number of reports of all tenants",
+    "<module>": "migration 3: every report's creator becomes its owner, on every site",
 }
 
 
