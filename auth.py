@@ -488,9 +488,10 @@ class FitVerifier:
 # Site administrators: asked of Jira, never taken from the browser
 ####################################################################################
 
-# Jira's global permissions that make someone a site administrator: "Administer
-# Jira" (what Connect's user_is_admin condition tests) and "System administrator".
-ADMIN_PERMISSIONS = ("ADMINISTER", "SYSTEM_ADMIN")
+# "Administer Jira", the global permission Connect's user_is_admin condition tests.
+# It is the only key asked for: Jira answers 400 to a key it does not know, and the
+# platform's OpenAPI spec names no other administrator permission.
+ADMIN_PERMISSIONS = ("ADMINISTER",)
 CHECK_PATH = "/rest/api/3/permissions/check"
 
 
@@ -530,9 +531,10 @@ def connect_user_is_admin(base_url, secret, app_key, account_id, timeout=5.0):
     Jira Cloud REST v3, "Get bulk permissions" (POST /rest/api/3/permissions/check):
     "Connect apps can make a call from the app server to the product to obtain
     permission details for any user, without admin permission. This Connect app
-    ability doesn't apply to calls made using AP.request() in a browser." So the call
-    is signed as the app (iss = app key, qsh of the call, 180 s) with the site's
-    shared secret, which no browser holds.
+    ability doesn't apply to calls made using AP.request() in a browser." Its Connect
+    scope is READ (the spec's x-atlassian-connect-scope), which the descriptor has.
+    The call is signed as the app (iss = app key, qsh of the call, 180 s) with the
+    site's shared secret, which no browser holds.
     """
     now = int(time.time())
     claims = {"iss": app_key, "iat": now, "exp": now + 180,
