@@ -509,7 +509,7 @@ _JIRA = urllib.request.build_opener(_NoRedirect)
 
 
 def _ask_jira(url, method, body, authorization, timeout):
-    """Jira's JSON answer; None when Jira refuses (401, 403, 404): no proof."""
+    """Jira's JSON answer; None when Jira refuses (400, 401, 403, 404): no proof."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={
         "Authorization": authorization, "Accept": "application/json",
@@ -518,7 +518,7 @@ def _ask_jira(url, method, body, authorization, timeout):
         with _JIRA.open(request, timeout=timeout) as resp:
             return json.loads(resp.read(1 << 20))
     except urllib.error.HTTPError as err:
-        if err.code in (401, 403, 404):
+        if err.code in (400, 401, 403, 404):
             return None
         raise JiraUnavailable(f"Jira answered {err.code}") from None
     except (OSError, ValueError, http.client.HTTPException) as err:
