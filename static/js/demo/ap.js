@@ -2,6 +2,7 @@
 // @ts-check
 import { SITE } from './data.js';
 import { askJira, fetchToken, noteNavigation, pageProject, startDemoJira } from './site.js';
+import { showUserSwitcher, startAsChosenUser } from './switcher.js';
 
 /**
  * @typedef {import('./fake-jira.js').FakeResponse} FakeResponse
@@ -161,6 +162,7 @@ function frameAddress() {
 }
 
 frameAddress();
+showUserSwitcher(startAsChosenUser().accountId);
 const demoJira = startDemoJira();
 
 const AP = {

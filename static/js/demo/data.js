@@ -1,5 +1,6 @@
 // Demo Jira site data: the field list, its catalogues and issues generated from a seed.
 // @ts-check
+import { adf } from './descriptions.js';
 
 export const SITE = 'https://demo.atlassian.net';
 const API = `${SITE}/rest/api/3`;
@@ -37,8 +38,20 @@ export const USERS = PEOPLE.map(([displayName, timeZone], i) => {
   return { self: `${API}/user?accountId=${accountId}`, accountId, accountType: 'atlassian',
     avatarUrls: avatarUrls(initials, COLORS[i]), displayName, active: i !== 7, timeZone };
 });
-/** The person using the demo: currentUser() in JQL, the account the demo server's tokens name. */
-export const DEMO_USER = USERS[0];
+/** Who the demo can be used as (its user switcher; demo.py's USERS): a Jira administrator,
+ * then someone who is not. */
+export const DEMO_USERS = [{ user: USERS[0], admin: true }, { user: USERS[1], admin: false }];
+/** The person using the demo: currentUser() in JQL, /myself, the account of the demo's tokens.
+ * One of DEMO_USERS, chosen by useDemoUser before the fake Jira answers anything. */
+export let DEMO_USER = USERS[0];
+
+/** Use the demo as one of DEMO_USERS; any other account gives the first.
+ * @param {string|null} accountId */
+export function useDemoUser(accountId) {
+  const chosen = DEMO_USERS.find(({ user }) => user.accountId === accountId) ?? DEMO_USERS[0];
+  DEMO_USER = chosen.user;
+  return DEMO_USER;
+}
 
 const CATEGORIES = { 2: ['new', 'blue-gray', 'To Do'], 3: ['done', 'green', 'Done'],
   4: ['indeterminate', 'yellow', 'In Progress'] };
@@ -182,19 +195,4 @@ function issueFields(pick, rand, { p, created, now, age, versions }) {
     customfield_10016: type.name === 'Epic' || rand() < 0.25 ? null : pick([1, 2, 3, 5, 8, 13]),
     customfield_10020: rand() < 0.2 ? null : pick(c.option),
   };
-}
-
-// Issues share their description objects: they reach clients only as JSON copies.
-const DOCS = new Map();
-/** @param {string} topic  @param {boolean} list */
-function adf(topic, list) {
-  const key = `${list}${topic}`;
-  if (DOCS.has(key)) return DOCS.get(key);
-  const text = (/** @type {string} */ t) => ({ type: 'text', text: t });
-  const para = (/** @type {object[]} */ content) => ({ type: 'paragraph', content });
-  const items = ['Steps to reproduce', 'Expected result'].map((b) => ({ type: 'listItem',
-    content: [para([text(b)])] }));
-  const content = [para([text('This is about '), { ...text(topic), marks: [{ type: 'strong' }] },
-    text('.')]), ...(list ? [{ type: 'bulletList', content: items }] : [])];
-  return DOCS.set(key, { type: 'doc', version: 1, content }).get(key);
 }

@@ -2,7 +2,9 @@
 // calls carry a demo Forge Invocation Token, as Forge's proxy would add one.
 // @ts-check
 import { DEMO_USER, SITE } from './data.js';
-import { askJira, fetchToken, noteNavigation, pageProject, startDemoJira } from './site.js';
+import { askJira, fetchToken, isAdminPage, noteNavigation, pageProject, serverUrl,
+  startDemoJira } from './site.js';
+import { showUserSwitcher, startAsChosenUser } from './switcher.js';
 
 /**
  * What it does follows the published @forge/bridge 7.2.0 (out/fetch/fetch.js for requestJira,
@@ -62,7 +64,7 @@ async function invokeRemote(input) {
  */
 async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
   const token = await fetchToken('demo/fit');
-  const response = await fetch(path.replace(/^\/+/, ''), {
+  const response = await fetch(serverUrl(path), {
     method,
     headers: { ...headers, Authorization: `Bearer ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -79,19 +81,28 @@ async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
   return { status: response.status, headers: Object.fromEntries(lists), body: parsed };
 }
 
-/** view.getContext: the page's module and, on a simulated project page, its project. */
+/**
+ * view.getContext: the page's module (its `moduleKey` and `extension.type`, as @forge/bridge
+ * 7.2.0's FullContext in out/types.d.ts names them) and, on a project page, its project.
+ */
 async function getContext() {
   const project = pageProject();
-  const type = project ? 'jira:projectPage' : 'jira:globalPage';
+  const [type, moduleKey] = pageModule(project !== null);
   return {
     accountId: DEMO_USER.accountId,
     cloudId: 'demo-cloud',
     siteUrl: SITE,
     localId: 'demo',
-    moduleKey: project ? 'jqlr-project' : 'jqlr-global',
+    moduleKey,
     locale: navigator.language,
     extension: { type, ...(project && { project: { ...project, type: 'software' } }) },
   };
+}
+
+/** The module type and key (manifest.yml) of the page the demo shows. @param {boolean} project */
+function pageModule(project) {
+  if (isAdminPage()) return ['jira:adminPage', 'jqlr-admin'];
+  return project ? ['jira:projectPage', 'jqlr-project'] : ['jira:globalPage', 'jqlr-global'];
 }
 
 /**
@@ -151,6 +162,7 @@ const navigate = (type) => async (url) => {
   window.open(address, '_blank', 'noopener');
 };
 
+showUserSwitcher(startAsChosenUser().accountId);
 const demoJira = startDemoJira();
 
 const forgeBridge = {

@@ -1,6 +1,6 @@
 // What both demo hosts share: the fake Jira with its settings, the page's project, demo tokens.
 // @ts-check
-import { CATALOG } from './data.js';
+import { CATALOG, DEMO_USER } from './data.js';
 import { createFakeJira } from './fake-jira.js';
 
 /**
@@ -10,11 +10,19 @@ import { createFakeJira } from './fake-jira.js';
  */
 
 const DEFAULTS = { issues: 5000, latencyMs: 150, seed: 1 };
+/** The demo server's root: the pages sit at /demo and /demo/admin, this module under static/. */
+const ROOT = new URL('../../../', import.meta.url);
+
+/**
+ * A path of the demo server (`demo/config`, `api/reports`), from its root whatever the page.
+ * @param {string} path
+ */
+export const serverUrl = (path) => new URL(path.replace(/^\/+/, ''), ROOT);
 
 /** The demo's size and speed from the server (`GET demo/config`), or defaults when it is away. */
 async function loadConfig() {
   try {
-    const response = await fetch('demo/config');
+    const response = await fetch(serverUrl('demo/config'));
     if (!response.ok) throw new Error(`demo/config answered ${response.status}`);
     return { ...DEFAULTS, ...(await response.json()) };
   } catch (err) {
@@ -69,18 +77,24 @@ function unsupportedMediaType() {
  */
 export function pageProject() {
   const params = new URLSearchParams(window.location.search);
-  if (params.get('page') === 'global') return null;
+  if (params.get('page') === 'global' || isAdminPage()) return null;
   const key = params.get('projectKey') || CATALOG.project[0].key;
   const id = params.get('projectId') ?? CATALOG.project.find((p) => p.key === key)?.id;
   return { key, ...(id && { id }) };
 }
 
+/** Whether the demo shows the app's admin page (`/demo/admin`), which has no project. */
+export const isAdminPage = () => /\/admin\/?$/.test(window.location.pathname);
+
 /**
- * A fresh token from the demo server (`demo/token` for Connect, `demo/fit` for Forge).
+ * A fresh token from the demo server (`demo/token` for Connect, `demo/fit` for Forge) for the
+ * person the demo runs as.
  * @param {string} path
  */
 export async function fetchToken(path) {
-  const response = await fetch(path);
+  const url = serverUrl(path);
+  url.searchParams.set('user', DEMO_USER.accountId);
+  const response = await fetch(url);
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   const { token } = await response.json();
   return String(token);
