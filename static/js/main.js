@@ -1,5 +1,7 @@
-// Bootstrap: connect to the host, build the page, move between the list, a report and the editor.
+// Bootstrap: connect to the host, build the page, move between the list, a report and the editor;
+// on the admin page, show every report of the site instead.
 // @ts-check
+import { showAdmin } from './admin/admin.js';
 import { getReport } from './server/api.js';
 import { h } from './ui/dom.js';
 import { showEditor } from './editor/editor.js';
@@ -75,9 +77,15 @@ const app = {
   }),
 };
 
-app.projectKey = (await host.getContext()).projectKey;
-const title = h('header', { className: 'app-header' }, h('h1', null, 'JQL Reports'),
+const context = await host.getContext();
+app.projectKey = context.projectKey;
+const heading = context.admin ? 'JQL Reports administration' : 'JQL Reports';
+const title = h('header', { className: 'app-header' }, h('h1', null, heading),
   app.projectKey ? h('span', { className: 'project-chip' }, `Project ${app.projectKey}`) : null);
 document.getElementById('app')?.append(title, createMessageArea(), main);
-window.addEventListener('pagehide', state.drop);
-openStart(app);
+if (context.admin) {
+  showAdmin(host, main);
+} else {
+  window.addEventListener('pagehide', state.drop);
+  openStart(app);
+}

@@ -121,11 +121,21 @@ test('requestServer turns a timeout or an answer without a status into an error'
 });
 
 test('getContext gives the project of a project page and nothing elsewhere', async () => {
-  const project = { extension: { type: 'jira:projectPage', project: { key: 'RPT', id: 10000 } } };
+  const project = { moduleKey: 'jqlr-project',
+    extension: { type: 'jira:projectPage', project: { key: 'RPT', id: 10000 } } };
   assert.deepEqual(await fakeBridge({ context: project }).host.getContext(),
-    { projectKey: 'RPT', projectId: '10000' });
-  const global = { extension: { type: 'jira:globalPage' } };
-  assert.deepEqual(await fakeBridge({ context: global }).host.getContext(), {});
+    { projectKey: 'RPT', projectId: '10000', admin: false });
+  const global = { moduleKey: 'jqlr-global', extension: { type: 'jira:globalPage' } };
+  assert.deepEqual(await fakeBridge({ context: global }).host.getContext(), { admin: false });
+});
+
+// @forge/bridge 7.2.0 (out/types.d.ts, FullContext) names the module in `moduleKey`; the
+// admin page is manifest.yml's jira:adminPage jqlr-admin.
+test('getContext says the page is the admin page by its module key only', async () => {
+  const admin = { moduleKey: 'jqlr-admin', extension: { type: 'jira:adminPage' } };
+  assert.deepEqual(await fakeBridge({ context: admin }).host.getContext(), { admin: true });
+  const lookalike = { moduleKey: 'jqlr-global', extension: { type: 'jira:adminPage' } };
+  assert.deepEqual(await fakeBridge({ context: lookalike }).host.getContext(), { admin: false });
 });
 
 test('issues open through the router and have no link of their own', async () => {

@@ -153,16 +153,21 @@ function remoteError(cause) {
   return new Error(text, { cause });
 }
 
+/** The admin page's module key in manifest.yml (jira:adminPage). */
+const ADMIN_MODULE = 'jqlr-admin';
+
 /**
- * The page's project, from the Forge context of a project page; `{}` elsewhere.
+ * The page's project, from the Forge context of a project page; whether the page is the admin
+ * page, from the context's `moduleKey` (@forge/bridge 7.2.0, FullContext in out/types.d.ts).
  * @param {any} context
  * @returns {import('./host.js').HostContext}
  */
 function projectContext(context) {
   const project = context?.extension?.project;
-  if (!project?.key) return {};
+  const admin = context?.moduleKey === ADMIN_MODULE;
+  if (!project?.key) return { admin };
   const projectId = project.id ? String(project.id) : undefined;
-  return { projectKey: String(project.key), projectId };
+  return { projectKey: String(project.key), projectId, admin };
 }
 
 /** The site's https origin from the context's siteUrl, or null. @param {any} url */

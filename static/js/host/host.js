@@ -7,7 +7,9 @@ import { parseJson } from './json.js';
  * @typedef {{status: number, ok: boolean, headers: {get(name: string): string|null},
  *   body: any}} HostResponse
  * @typedef {{method?: string, body?: any}} RequestOptions
- * @typedef {{projectKey?: string, projectId?: string}} HostContext
+ * @typedef {{projectKey?: string, projectId?: string, admin: boolean}} HostContext  admin: the
+ *   page is the app's admin page (Connect adminPages, Forge jira:adminPage), whose calls go to
+ *   /api/admin/*; the server asks Jira itself whether the user may make them
  * @typedef {{
  *   requestJira(path: string, options?: RequestOptions): Promise<HostResponse>,
  *   requestServer(path: string, options?: RequestOptions): Promise<HostResponse>,
@@ -29,6 +31,8 @@ import { parseJson } from './json.js';
  */
 
 const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
+// Our server's root (the baseUrl) whichever page Jira loaded; this module is static/js/host/.
+const SERVER_ROOT = new URL('../../../', import.meta.url);
 const CONTEXT_PATH = /^(\/[\w.-]+)*\/?$/;
 
 /**
@@ -111,7 +115,7 @@ function xhrResponse(xhr, text) {
  */
 async function requestServer(AP, path, { method = 'GET', body } = {}) {
   const token = await AP.context.getToken();
-  const response = await fetch(path, {
+  const response = await fetch(new URL(path, SERVER_ROOT), {
     method,
     headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -152,17 +156,19 @@ function historyState(AP) {
 }
 
 /**
- * The project of a project page, from AP, else from the page address.
+ * The project of a project page, from AP, else from the page address; whether this is the admin
+ * page: Jira loads each module's own URL from the descriptor, and the admin page's is `/admin`.
  * @param {any} AP
  * @returns {Promise<HostContext>}
  */
 async function getContext(AP) {
   const params = new URLSearchParams(window.location.search);
+  const admin = /\/admin\/?$/.test(window.location.pathname);
   const project = (await apProject(AP))
     ?? { key: params.get('projectKey'), id: params.get('projectId') };
-  if (!project.key) return {};
+  if (!project.key) return { admin };
   const projectId = project.id ? String(project.id) : undefined;
-  return { projectKey: String(project.key), projectId };
+  return { projectKey: String(project.key), projectId, admin };
 }
 
 /**
