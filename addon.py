@@ -521,13 +521,19 @@ def access_problem(row, report, user):
         return "You can view this report but not change it."
     current = {"owner": row["owner"], "visibility": row["visibility"],
                "editors": json.loads(row["editors"])}
-    changed = any(report[k] is not None and report[k] != current[k] for k in current)
+    changed = any(report[k] is not None and _access_key(report[k]) != _access_key(current[k])
+                  for k in current)
     if changed and not may_share(row, user):
         if row["owner"] is None:
             return ("This report has no owner; a Jira administrator can assign one "
                     "from the admin page.")
         return "Only the report's owner can change who sees or edits it."
     return None
+
+
+def _access_key(value):
+    # The editors list in another order names the same people.
+    return sorted(value) if isinstance(value, list) else value
 
 
 def merged_access(row, report):
