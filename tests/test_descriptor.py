@@ -45,6 +45,36 @@ def test_descriptor_declares_a_jwt_connect_app(server):
     assert doc["lifecycle"] == {e: "/" + e for e in (
         "installed", "uninstalled", "enabled", "disabled")}
     assert doc["modules"]["generalPages"] and doc["modules"]["jiraProjectPages"]
+    assert doc["modules"]["adminPages"]
+
+
+# The fields Atlassian documents for each module type we declare, required ones first
+# (developer.atlassian.com/cloud/jira/platform/modules/page/, …/modules/project-page/,
+# …/modules/admin-page/). A misspelt or unknown field is ignored by Jira, silently.
+DOCUMENTED = {
+    "generalPages": ({"key", "name", "url"},
+                     {"cacheable", "conditions", "icon", "location", "params", "weight"}),
+    "jiraProjectPages": ({"key", "name", "url"},
+                         {"conditions", "iconUrl", "params", "weight"}),
+    "adminPages": ({"key", "name", "url"}, {"conditions", "location", "params", "weight"}),
+}
+
+
+def test_modules_use_only_documented_fields():
+    doc = template()
+    assert set(doc["modules"]) <= set(DOCUMENTED)
+    for kind, modules in doc["modules"].items():
+        required, optional = DOCUMENTED[kind]
+        for module in modules:
+            assert required <= set(module) <= required | optional, (kind, module)
+            assert set(module["name"]) == {"value"}
+
+
+def test_admin_page_is_shown_to_jira_administrators_only():
+    (page,) = template()["modules"]["adminPages"]
+    assert (page["key"], page["url"]) == ("reports-admin", "/admin")
+    # Conditions only hide the page; the server asks Jira on every admin call.
+    assert page["conditions"] == [{"condition": "user_is_admin"}]
 
 
 def test_module_keys_are_valid(server):
@@ -105,7 +135,8 @@ def test_privacy_page_says_when_no_contact_is_published(server):
     assert "has not published a contact address" in body and "mailto:" not in body
 
 
-@pytest.mark.parametrize("path", ["/demo", "/demo/token", "/demo/fit", "/demo/config",
+@pytest.mark.parametrize("path", ["/demo", "/demo/admin", "/demo/token", "/demo/fit",
+                                  "/demo/config", "/demo/token?user=5b10a2844c20165700ede21g",
                                   "/static/js/demo/ap.js", "/static/js/demo/forge.js",
                                   "/static/js/demo/fake-jira.js",
                                   "/static/js/./demo/ap.js", "/static/js/x/../demo/ap.js",
