@@ -1,5 +1,6 @@
 """The Forge packaging: forge/ builds its Custom UI resource and its manifest validates."""
 
+import json
 import re
 import shutil
 
@@ -66,4 +67,40 @@ def test_validation_fails_on_a_broken_manifest(built, tmp_path):
     (tmp_path / "manifest.yml").write_text(broken, encoding="utf-8")
     shutil.copytree(built, tmp_path / "static")
     with pytest.raises(pytest.fail.Exception, match="inScopeEUD"):
+        run_in_forge(node(), "validate.mjs", str(tmp_path / "manifest.yml"))
+
+
+MANIFEST_JSON = ("process.stdout.write(JSON.stringify(require('yaml').parse("
+                 "require('fs').readFileSync('manifest.yml', 'utf8'))))")
+
+
+@pytest.fixture(scope="module")
+def manifest(built):
+    """manifest.yml as data, read by the yaml package @forge/manifest itself uses."""
+    return json.loads(run_in_forge(node(), "-e", MANIFEST_JSON))
+
+
+def test_admin_page_calls_its_own_endpoint_with_the_users_token(manifest):
+    modules = manifest["modules"]
+    (page,) = modules["jira:adminPage"]
+    assert (page["key"], page["resource"], page["resolver"]) == (
+        "jqlr-admin", "ui", {"endpoint": "jqlr-admin-api"})
+    endpoints = {e["key"]: e for e in modules["endpoint"]}
+    admin = endpoints["jqlr-admin-api"]
+    assert admin["remote"] == "jqlr-server"
+    assert admin["auth"] == {"appUserToken": {"enabled": True}}
+    # Only the admin page's calls carry a user token; the report pages need none.
+    assert "auth" not in endpoints["jqlr-api"]
+    # Forge scopes reference: read:app-user-token lets Forge pass the user's token to a
+    # remote; without another product scope no valid token is created.
+    assert {"read:app-user-token", "read:jira-work"} <= set(manifest["permissions"]["scopes"])
+
+
+def test_validation_fails_when_the_admin_page_names_no_endpoint(built, tmp_path):
+    manifest = (FORGE / "manifest.yml").read_text(encoding="utf-8")
+    broken = manifest.replace("endpoint: jqlr-admin-api", "endpoint: jqlr-admin-gone")
+    assert broken != manifest
+    (tmp_path / "manifest.yml").write_text(broken, encoding="utf-8")
+    shutil.copytree(built, tmp_path / "static")
+    with pytest.raises(pytest.fail.Exception, match="undefined endpoint.*jqlr-admin-gone"):
         run_in_forge(node(), "validate.mjs", str(tmp_path / "manifest.yml"))
