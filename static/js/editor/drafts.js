@@ -2,6 +2,7 @@
 // @ts-check
 import { kindOf } from '../view/cells.js';
 import { DATES, NUMERIC } from './pickers.js';
+import { NEW_ACCESS } from './sharing.js';
 
 /** Kinds that have no group keys worth grouping, filtering or sorting by. */
 const NOT_GROUPABLE = new Set(['adf', 'any', 'count', 'progress']);
@@ -9,7 +10,8 @@ const NOT_SORTABLE = new Set(['adf', 'any']);
 const DEFAULT_COLUMNS = ['summary', 'status', 'assignee'];
 
 /**
- * A new report; on a project page its JQL starts with that project.
+ * A new report; on a project page its JQL starts with that project. It will be the user's,
+ * seen by the whole site and edited by its owner only (NEW_ACCESS).
  * @param {string} [projectKey]
  */
 export function newDraft(projectKey) {
@@ -17,8 +19,21 @@ export function newDraft(projectKey) {
     name: '', description: '',
     jql: projectKey ? `project = ${projectKey} ORDER BY created DESC` : '',
     columns: [...DEFAULT_COLUMNS], sort: [], groupBy: [], filters: [], aggregations: [],
-    pivot: null, timeSeries: null,
+    pivot: null, timeSeries: null, ...NEW_ACCESS, editors: [],
   };
+}
+
+/**
+ * The editor's draft of a report: a copy of it when it exists (it has an id); else a new
+ * report, with the content given (a duplicate's) and a new report's access.
+ * @param {Record<string, any>|null} report
+ * @param {string} [projectKey]
+ * @returns {Record<string, any>}
+ */
+export function draftOf(report, projectKey) {
+  if (report?.id) return structuredClone(report);
+  const { owner, visibility, editors, ...content } = structuredClone(report ?? {});
+  return { ...newDraft(projectKey), ...content };
 }
 
 /**

@@ -21,18 +21,21 @@
  *   time series:  [data-testid=add-timeSeries], dates through series-date-picker +
  *                 add-series-date, the timeSeries-interval select, timeSeries-cumulative,
  *                 timeSeries-value-function and timeSeries-value-field; remove-timeSeries
+ * Access (owner, visibility, editors, transfer): see access.js and transfer.js.
  * Save with [data-testid=save-report]; errors appear in [id=<key>-error] next to the inputs
  * (a block's inputs: [id=<input's testid>-error]).
  */
 import { configOf } from '../list/actions.js';
 import { ApiError, createReport, updateReport } from '../server/api.js';
+import { accessSection } from './access.js';
 import { blockSections } from './blocks.js';
 import { checkJql, localProblems, placeServerErrors } from './checks.js';
 import { button, h, labelled, setErrors } from '../ui/dom.js';
-import { fieldLists, newDraft } from './drafts.js';
+import { draftOf, fieldLists } from './drafts.js';
 import { clearMessage, showMessage } from '../ui/messages.js';
 import { fieldDatalist } from './pickers.js';
 import { SECTIONS, listSection } from './sections.js';
+import { accessPayload } from './sharing.js';
 import * as state from '../view/state.js';
 
 export const CONFLICT = 'Someone else saved this report since you opened it.';
@@ -44,15 +47,16 @@ export const CONFLICT = 'Someone else saved this report since you opened it.';
  */
 
 /**
- * Render the editor for a report, or for a new one when `report` is null.
+ * Render the editor for a report, or for a new one: `report` null, or a draft without an id
+ * (a copy to save as a new report).
  * @param {App} app
  * @param {HTMLElement} main
- * @param {Report|null} report
+ * @param {Report|Record<string, any>|null} report
  * @param {Map<string, any>} fields
  */
 export function showEditor(app, main, report, fields) {
   /** @type {Record<string, any>} */
-  const draft = report ? structuredClone(report) : newDraft(app.projectKey);
+  const draft = draftOf(report, app.projectKey);
   const lists = fieldLists(fields);
   /** @type {Form} */
   const form = { draft, fields, slots: {}, jqlCheck: 0 };
@@ -67,14 +71,15 @@ export function showEditor(app, main, report, fields) {
   const blocks = blockSections(draft, context, form.slots);
   const save = button('save-report', 'Save', () => saveReport(app, form, save),
     { className: 'primary' });
+  const access = accessSection(app, form, (owner) => transfer(app, form, save, owner));
   const cancel = () => (draft.id ? app.openReport(draft.id) : app.showList());
-  const title = h('h2', null, report ? `Edit “${report.name}”` : 'New report');
+  const title = h('h2', null, draft.id ? `Edit “${report?.name}”` : 'New report');
   const datalists = Object.values(lists).map((list) => fieldDatalist(list.id, list.fields));
   const footer = h('div', { className: 'form-footer' }, save,
     button('cancel-edit', 'Cancel', cancel));
   main.replaceChildren(h('form', { className: 'editor', 'aria-label': 'Report editor',
     novalidate: true, onSubmit: (/** @type {Event} */ event) => event.preventDefault() },
-  title, top, h('div', { className: 'sections' }, sections, blocks), datalists, footer));
+  title, top, access, h('div', { className: 'sections' }, sections, blocks), datalists, footer));
   main.querySelector('input')?.focus();
 }
 
@@ -110,7 +115,23 @@ const JQL_HINT = 'Which issues the report covers, e.g. project = KEY AND created
   + 'ORDER BY created DESC.';
 
 /**
+ * Save the report with another owner; the draft keeps its owner when saving fails.
+ * @param {App} app
+ * @param {Form} form
+ * @param {HTMLElement} saveButton
+ * @param {string} owner
+ */
+async function transfer(app, form, saveButton, owner) {
+  const before = form.draft.owner;
+  form.draft.owner = owner;
+  const saved = await saveReport(app, form, saveButton);
+  if (!saved) form.draft.owner = before;
+  return saved;
+}
+
+/**
  * Check locally and with Jira, then create or update; server errors go next to their inputs.
+ * Answers whether it saved.
  * @param {App} app
  * @param {Form} form
  * @param {HTMLElement} saveButton
@@ -124,20 +145,22 @@ async function saveReport(app, form, saveButton) {
   if (Object.values(problems).some((messages) => messages.length)) return refuse(form);
   saveButton.toggleAttribute('disabled', true);
   try {
-    const config = configOf(/** @type {any} */ (draft));
+    const config = { ...configOf(/** @type {any} */ (draft)), ...accessPayload(draft) };
     const saved = draft.id
       ? await updateReport(app.host, draft.id, { ...config, version: draft.version })
       : await createReport(app.host, config);
     app.openReport(saved);
+    return true;
   } catch (error) {
     saveFailed(app, form, error);
+    return false;
   } finally {
     saveButton.toggleAttribute('disabled', false);
   }
 }
 
 /**
- * Say why saving is refused and take the keyboard to the first marked input.
+ * Say why saving is refused and take the keyboard to the first marked input; answers false.
  * @param {Form} form
  */
 function refuse(form) {
@@ -146,6 +169,7 @@ function refuse(form) {
   const owner = first && document.querySelector(`[aria-describedby~="${first.id}"]`);
   const target = owner?.matches('fieldset') ? owner.querySelector('input') : owner;
   if (target instanceof HTMLElement) target.focus();
+  return false;
 }
 
 /**

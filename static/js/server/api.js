@@ -13,10 +13,19 @@
  *   groupBy: GroupEntry[], filters: Filter[], aggregations: Aggregation[],
  *   pivot?: Pivot|null, timeSeries?: TimeSeries|null, version?: number,
  * }} ReportConfig  pivot and timeSeries: null when the report has none
- * @typedef {ReportConfig & {id: string, version: number, createdAt: string, createdBy: string,
- *   updatedAt: string, updatedBy: string}} Report
- * @typedef {{id: string, name: string, description: string, updatedAt: string, updatedBy: string,
- *   version: number}} ReportSummary
+ * @typedef {'site'|'private'} Visibility  site: everyone on the site; private: the owner only
+ * @typedef {'site'|string[]} Editors  site: everyone who can view it; else these account ids
+ *   (at most 50; [] is the owner only), without effect while the report is private
+ * @typedef {{owner?: string|null, visibility?: Visibility, editors?: Editors}} Access
+ *   as sent: omitted fields keep their values; only the owner may change them
+ * @typedef {{canEdit: boolean, canDelete: boolean, canShare: boolean}} Rights  the caller's
+ * @typedef {ReportConfig & Rights & {id: string, version: number, createdAt: string,
+ *   createdBy: string, updatedAt: string, updatedBy: string, owner: string|null,
+ *   visibility: Visibility, editors: Editors}} Report  owner null: no known owner, so the
+ *   whole site may see and edit it
+ * @typedef {Rights & {id: string, name: string, description: string, updatedAt: string,
+ *   updatedBy: string, version: number, owner: string|null, visibility: Visibility}}
+ *   ReportSummary
  * @typedef {import('../host/host.js').Host} Host
  */
 
@@ -55,7 +64,7 @@ async function call(host, path, options) {
 const reportPath = (id) => `api/reports/${encodeURIComponent(id)}`;
 
 /**
- * The tenant's reports, without their configuration.
+ * The reports the user may view, without their configuration.
  * @param {Host} host
  * @returns {Promise<ReportSummary[]>}
  */
@@ -74,7 +83,7 @@ export function getReport(host, id) {
 
 /**
  * @param {Host} host
- * @param {ReportConfig} config
+ * @param {ReportConfig & Access} config  the owner is the caller; access as given
  * @returns {Promise<Report>}
  */
 export function createReport(host, config) {
@@ -83,9 +92,10 @@ export function createReport(host, config) {
 
 /**
  * Save a report; `config.version` must be the version it was read at (else a 409 ApiError).
+ * A changed access (or owner: a transfer) is refused with 403 unless the caller is the owner.
  * @param {Host} host
  * @param {string} id
- * @param {ReportConfig} config
+ * @param {ReportConfig & Access} config
  * @returns {Promise<Report>}
  */
 export function updateReport(host, id, config) {
@@ -101,7 +111,7 @@ export async function deleteReport(host, id) {
 }
 
 /**
- * Every report of the tenant as one export document.
+ * Every report the user may view, as one export document.
  * @param {Host} host
  */
 export function exportReports(host) {
