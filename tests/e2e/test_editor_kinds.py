@@ -13,7 +13,6 @@ from tests.e2e.test_browser import (
     editor_item,
     open_app,
     open_report,
-    report_row,
     unique,
 )
 from tests.e2e.test_forge_demo import forge_url  # noqa: F401  (app_url uses it)
@@ -160,7 +159,7 @@ def test_a_duplicated_and_edited_series_keeps_its_block(page, app_url):
     open_report(page, SERIES)
     page.get_by_test_id("duplicate-report").click()
     copy = f"Copy of {SERIES}"
-    report_row(page, copy).get_by_test_id("edit-report").click()
+    expect(page.get_by_test_id("report-name")).to_have_value(copy)
     expect(editor_item(page, "series-date", "resolutiondate")).to_be_visible()
     expect(page.get_by_test_id("timeSeries-interval")).to_have_value("week")
     page.get_by_test_id("report-description").fill("Edited copy")

@@ -1,6 +1,6 @@
 // Report actions of the list and the view: duplicate, delete after confirming, export, import.
 // @ts-check
-import { createReport, deleteReport, exportReports, getReport, importReports } from '../server/api.js';
+import { deleteReport, exportReports, getReport, importReports } from '../server/api.js';
 import { button, downloadText, h } from '../ui/dom.js';
 import { showError, showInfo } from '../ui/messages.js';
 
@@ -24,17 +24,24 @@ export function configOf(report) {
 }
 
 /**
- * Save a copy named "Copy of …" and show it in the list.
+ * A report's content named "Copy of …", without its id or access: the editor takes it as a
+ * new report (editor/drafts.js draftOf), so saving it makes a report of the user's.
+ * @param {Report} original
+ * @returns {ReportConfig}
+ */
+export function copyOf(original) {
+  return { ...configOf(original), name: `Copy of ${original.name}`.slice(0, 200) };
+}
+
+/**
+ * Open the editor on a copy of a report (see copyOf); nothing is saved until the user saves.
  * @param {App} app
  * @param {string} id
  */
 export async function duplicateReport(app, id) {
   try {
     const original = await getReport(app.host, id);
-    const name = `Copy of ${original.name}`.slice(0, 200);
-    const copy = await createReport(app.host, { ...configOf(original), name });
-    await app.showList(copy.id);
-    showInfo(`Created “${copy.name}”.`);
+    await app.editReport(/** @type {any} */ (copyOf(original)));
   } catch (error) {
     showError(error, 'Could not duplicate the report');
   }

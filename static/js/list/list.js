@@ -1,11 +1,14 @@
-// The report list: every report of the site with open, edit, duplicate and delete; export, import.
+// The report list: the reports the user may view, by view (Mine, Shared with me, All); export, import.
 // @ts-check
-import { confirmDelete, duplicateReport, exportAll, importFile } from './actions.js';
+import { exportAll, importFile } from './actions.js';
+import { VIEWS, chooseView, chosenView, inView } from './filters.js';
 import { listReports } from '../server/api.js';
 import { button, h } from '../ui/dom.js';
+import { myAccountId } from '../jira/jira.js';
 import { showError } from '../ui/messages.js';
-import { fillNames, person } from '../ui/people.js';
+import { fillNames } from '../ui/people.js';
 import { followWaits } from '../ui/progress.js';
+import { reportTable } from './rows.js';
 
 /**
  * @typedef {import('../main.js').App} App
@@ -16,33 +19,76 @@ const EMPTY = 'A report lists the issues of a JQL query with the columns you cho
   + 'summed the way you need. Choose New report to create the first one.';
 
 /**
- * Render the list into `main`, loading it from the server.
+ * Render the list into `main`, loading it from the server, in the view chosen last.
  * @param {App} app
  * @param {HTMLElement} main
- * @param {string} [highlightId] a report to mark, e.g. a fresh copy
+ * @param {string} [highlightId] a report to mark, e.g. one just saved
  */
 export async function showList(app, main, highlightId) {
   const body = h('div', { className: 'list-body' },
     h('p', { className: 'hint' }, 'Loading reports…'));
   const waiting = h('p', { className: 'hint', role: 'status', 'data-testid': 'jira-wait',
     hidden: true });
-  main.replaceChildren(h('section', { className: 'list-page' }, listToolbar(app, body), waiting,
+  const views = h('div', { className: 'views', role: 'group', 'aria-label': 'Show',
+    'data-testid': 'list-views', hidden: true });
+  const toolbar = listToolbar(app, body);
+  main.replaceChildren(h('section', { className: 'list-page' }, toolbar.root, views, waiting,
     body));
+  // Jira's answers (the user's account id, then names): while they wait, the list says so.
+  const unfollow = followWaits((text) => {
+    waiting.textContent = text;
+    waiting.hidden = !text;
+  });
   try {
-    const reports = await listReports(app.host);
-    body.replaceChildren(reports.length ? reportTable(app, reports, highlightId)
-      : h('div', { className: 'empty' }, h('p', null, h('strong', null, 'No reports yet.')),
-        h('p', null, EMPTY)));
-    // The names are the list's Jira calls: while they wait on Jira, the list says so.
-    const unfollow = followWaits((text) => {
-      waiting.textContent = text;
-      waiting.hidden = !text;
-    });
-    fillNames(app.host, body).finally(unfollow);
+    const [reports, me] = await Promise.all([listReports(app.host), myAccountId(app.host)]);
+    const show = () => {
+      body.replaceChildren(listBody(app, reports, me, highlightId));
+      filterRows(body, toolbar.search.value);
+      return fillNames(app.host, body);
+    };
+    views.replaceChildren(...viewButtons(reports, me, show));
+    views.hidden = !reports.length;
+    await show();
   } catch (error) {
     body.replaceChildren();
     showError(error, 'Could not load the reports');
+  } finally {
+    unfollow();
   }
+}
+
+/**
+ * The reports of the chosen view, or why there are none.
+ * @param {App} app
+ * @param {ReportSummary[]} reports
+ * @param {string|null} me
+ * @param {string} [highlightId]
+ */
+function listBody(app, reports, me, highlightId) {
+  const view = VIEWS.find((v) => v.key === chosenView()) ?? VIEWS[2];
+  const shown = inView(view.key, reports, me);
+  if (shown.length) return reportTable(app, shown, me, highlightId);
+  const [title, text] = reports.length ? [view.empty, 'Choose All to see every report.']
+    : ['No reports yet.', EMPTY];
+  return h('div', { className: 'empty', 'data-testid': 'list-empty' },
+    h('p', null, h('strong', null, title)), h('p', null, text));
+}
+
+/**
+ * The view buttons (Mine, Shared with me, All), each with its count; the pressed one shows.
+ * @param {ReportSummary[]} reports
+ * @param {string|null} me
+ * @param {() => void} show
+ */
+function viewButtons(reports, me, show) {
+  const buttons = VIEWS.map((view) => button(`view-${view.key}`,
+    [view.label, ' ', h('span', { className: 'count' }, String(inView(view.key, reports, me).length))],
+    () => {
+      chooseView(view.key);
+      buttons.forEach((b, n) => b.setAttribute('aria-pressed', String(VIEWS[n] === view)));
+      show();
+    }, { className: 'segment', 'aria-pressed': String(view.key === chosenView()) }));
+  return buttons;
 }
 
 /**
@@ -59,12 +105,13 @@ function listToolbar(app, body) {
   file.addEventListener('change', () => {
     if (file.files?.[0]) importFile(app, file.files[0]);
   });
-  return h('div', { className: 'toolbar' }, h('h2', null, 'Reports'),
+  const root = h('div', { className: 'toolbar' }, h('h2', null, 'Reports'),
     h('label', { for: 'report-search', className: 'visually-hidden' }, 'Find a report'), search,
     h('span', { className: 'spacer' }),
     button('export-reports', 'Export', () => exportAll(app), { className: 'subtle' }),
     button('import-reports', 'Import', () => file.click(), { className: 'subtle' }), file,
     button('new-report', 'New report', () => app.editReport(null), { className: 'primary' }));
+  return { root, search };
 }
 
 /**
@@ -78,58 +125,4 @@ function filterRows(body, query) {
     const text = (row.textContent ?? '').toLowerCase();
     /** @type {HTMLElement} */ (row).hidden = !text.includes(needle);
   }
-}
-
-/**
- * @param {App} app
- * @param {ReportSummary[]} reports
- * @param {string} [highlightId]
- */
-function reportTable(app, reports, highlightId) {
-  const titles = ['Name', 'Description', 'Last updated']
-    .map((title) => h('th', { scope: 'col' }, title));
-  const actions = h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions'));
-  const rows = reports.map((report) => reportRow(app, report, report.id === highlightId));
-  return h('table', { className: 'report-list', 'data-testid': 'report-list' },
-    h('thead', null, h('tr', null, titles, actions)), h('tbody', null, rows));
-}
-
-/**
- * @param {App} app
- * @param {ReportSummary} report
- * @param {boolean} highlight
- */
-function reportRow(app, report, highlight) {
-  const updated = report.updatedAt ? new Date(report.updatedAt)
-    .toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
-  const by = report.updatedBy ? h('span', { className: 'by' }, 'by ', person(report.updatedBy))
-    : null;
-  const open = button('open-report', report.name, () => app.openReport(report.id),
-    { className: 'link report-name' });
-  const actions = h('td', { className: 'actions' },
-    button('edit-report', 'Edit', () => app.editReport(report.id)),
-    button('duplicate-report', 'Duplicate', () => duplicateReport(app, report.id)),
-    button('delete-report', 'Delete', () => askDelete(app, row, report)));
-  const cells = [h('td', null, open), h('td', { className: 'description' }, report.description),
-    h('td', { className: 'updated' }, updated, by), actions];
-  const row = h('tr', { 'data-testid': 'report-item', 'data-id': report.id,
-    className: highlight ? 'highlight' : null }, cells);
-  return row;
-}
-
-/**
- * Show the delete confirmation under a report's row.
- * @param {App} app
- * @param {HTMLElement} row
- * @param {ReportSummary} report
- */
-function askDelete(app, row, report) {
-  if (row.nextElementSibling?.classList.contains('confirm-row')) return;
-  const confirmRow = h('tr', { className: 'confirm-row' });
-  const bar = confirmDelete(app, report, (deleted) => {
-    confirmRow.remove();
-    if (deleted) app.showList();
-  });
-  confirmRow.append(h('td', { colspan: 4 }, bar));
-  row.after(confirmRow);
 }

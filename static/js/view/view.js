@@ -142,12 +142,14 @@ function actionBar(app, report, confirmSlot, csv) {
     state.drop();
     app.showList();
   }));
+  // Edit and Delete only for those the server lets do it; anyone may duplicate it as their own.
   return h('div', { className: 'toolbar' },
     button('back-to-list', '‹ All reports', () => app.showList(), { className: 'subtle' }),
     h('span', { className: 'spacer' }),
-    button('edit-report', 'Edit', () => app.editReport(report), { className: 'primary' }),
+    report.canEdit ? button('edit-report', 'Edit', () => app.editReport(report),
+      { className: 'primary' }) : null,
     button('duplicate-report', 'Duplicate', () => duplicateReport(app, report.id)),
-    button('delete-report', 'Delete', askDelete),
+    report.canDelete ? button('delete-report', 'Delete', askDelete) : null,
     button('refresh-report', 'Refresh', () => app.openReport(report, true)), csv,
     separatorChoice());
 }
