@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.parse
 
+import atlassian_jwt
 import jwt
 import pytest
 import waitress
@@ -435,3 +436,141 @@ def create(server, client_key, secret, **overrides):
                json=REPORT | overrides)
     assert resp.status == 201, resp.body
     return resp.json()
+
+
+####################################################################################
+# Loopback Jira: the permission checks behind the admin routes
+####################################################################################
+
+APP_KEY = "jql-reports"
+# Global permission keys of Jira Cloud (id, name), as "Get all permissions" lists
+# them; Jira answers 400 to a key it does not know (SYSTEM_ADMIN is Data Center's).
+GLOBAL_PERMISSIONS = {"ADMINISTER": ("0", "Administer Jira"),
+                      "USER_PICKER": ("27", "Browse users and groups")}
+CHECK_PATH = "/rest/api/3/permissions/check"
+
+
+class AppToken(atlassian_jwt.Authenticator):
+    """atlassian-jwt's own check of an app's JWT: signature, exp, and qsh."""
+
+    def __init__(self, secret):
+        super().__init__()
+        self.secret = secret
+
+    def get_shared_secret(self, client_key):
+        if client_key != APP_KEY:
+            raise atlassian_jwt.DecodeError("iss is not the app key")
+        return self.secret
+
+
+class FakeJira:
+    """One Jira site's permission endpoints on loopback, as Atlassian documents them.
+
+    Jira Cloud REST v3 (developer.atlassian.com/cloud/jira/platform/rest/v3/
+    api-group-permissions/):
+    - POST /rest/api/3/permissions/check, "Get bulk permissions": body {accountId,
+      globalPermissions}, answer {"globalPermissions": [held], "projectPermissions":
+      []}; 400 for a permission key Jira does not know. Only the app may ask about another user: the request must carry
+      ``Authorization: JWT`` that atlassian-jwt verifies with ``secret`` (iss the app
+      key, qsh of this request, iat and exp at most 180 s apart), else 401.
+    - GET /ex/jira/<cloud>/rest/api/3/mypermissions?permissions=K1,K2, "Get my
+      permissions" as reached through api.atlassian.com by a Forge remote
+      (developer.atlassian.com/platform/forge/remote/calling-product-apis/): a Bearer
+      user token in ``user_tokens`` (token -> accountId), else 401; answer
+      {"permissions": {K: {id, key, name, type, description, havePermission}}}.
+    ``grants``: accountId -> set of global permission keys held. ``mode`` "ok",
+    "error" (500), "unavailable" (503), "garbage" (200, not JSON) or "stall" (answers
+    after ``stall`` seconds, or once ``release`` is set). ``calls`` lists (path,
+    accountId asked about, answer status) for every request.
+    """
+
+    def __init__(self, secret, cloud="", grants=None, user_tokens=None, stall=10.0):
+        self.secret, self.cloud, self.stall = secret, cloud, stall
+        self.grants = {k: set(v) for k, v in (grants or {}).items()}
+        self.user_tokens = dict(user_tokens or {})
+        self.mode = "ok"
+        self.calls = []
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.release = threading.Event()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.api_url = f"{self.url}/ex/jira/{cloud}"
+
+    def bulk_check(self, handler):
+        """(status, answer) for POST /rest/api/3/permissions/check."""
+        length = int(handler.headers.get("Content-Length") or 0)
+        try:
+            self._verify_app(handler)
+        except (atlassian_jwt.DecodeError, jwt.PyJWTError) as err:
+            return None, 401, {"errorMessages": [f"JWT: {err}"]}
+        body = jsonlib.loads(handler.rfile.read(length))
+        user = body.get("accountId")
+        asked = body.get("globalPermissions") or []
+        if not all(k in GLOBAL_PERMISSIONS for k in asked):
+            return user, 400, {"errorMessages": ["Unrecognized global permission"]}
+        held = [k for k in asked if k in self.grants.get(user, ())]
+        return user, 200, {"globalPermissions": held, "projectPermissions": []}
+
+    def _verify_app(self, handler):
+        claims = AppToken(self.secret).authenticate(
+            handler.command, handler.path, dict(handler.headers.items()))[1]
+        if not isinstance(claims.get("iat"), int) or not isinstance(claims.get("exp"), int):
+            raise atlassian_jwt.DecodeError("iat and exp are required")
+        if not 0 < claims["exp"] - claims["iat"] <= 180:
+            raise atlassian_jwt.DecodeError("the token must live at most 180 s")
+
+    def my_permissions(self, handler):
+        """(status, answer) for GET /ex/jira/<cloud>/rest/api/3/mypermissions."""
+        scheme, _, token = (handler.headers.get("Authorization") or "").partition(" ")
+        user = self.user_tokens.get(token) if scheme == "Bearer" else None
+        if user is None:
+            return None, 401, {"code": 401, "message": "Unauthorized; scope does not match"}
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.path).query)
+        keys = ",".join(query.get("permissions", [])).split(",")
+        if not all(k in GLOBAL_PERMISSIONS for k in keys):
+            return user, 400, {"errorMessages": ["Unrecognized permission keys"]}
+        return user, 200, {"permissions": {k: {
+            "id": GLOBAL_PERMISSIONS[k][0], "key": k, "name": GLOBAL_PERMISSIONS[k][1],
+            "type": "GLOBAL", "description": GLOBAL_PERMISSIONS[k][1],
+            "havePermission": k in self.grants.get(user, ())} for k in keys}}
+
+    def answer(self, handler):
+        """Route one request and send the answer (or misbehave per ``mode``)."""
+        path = urllib.parse.urlsplit(handler.path).path
+        routes = {("POST", CHECK_PATH): self.bulk_check,
+                  ("GET", f"/ex/jira/{self.cloud}/rest/api/3/mypermissions"):
+                  self.my_permissions}
+        route = routes.get((handler.command, path))
+        user, status, body = route(handler) if route else (None, 404, {})
+        if self.mode == "stall":
+            self.release.wait(self.stall)
+        status = {"error": 500, "unavailable": 503}.get(self.mode, status)
+        self.calls.append((path, user, status))
+        data = b"<html>busy</html>" if self.mode == "garbage" else jsonlib.dumps(
+            body).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _handler(self):
+        jira = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                with contextlib.suppress(OSError):
+                    jira.answer(self)
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+def store_tenant(server, client_key, secret, base_url):
+    """A Connect tenant stored as an install would, with any base URL (a loopback Jira)."""
+    with contextlib.closing(addon.connect(server.db)) as db, addon.write(db):
+        addon.upsert_tenant(db, client_key, secret, base_url, base_url, "jira")
