@@ -1,6 +1,6 @@
 // What both demo hosts share: the fake Jira with its settings, the page's project, demo tokens.
 // @ts-check
-import { CATALOG, DEMO_USER } from './data.js';
+import { CATALOG, DEMO_USER, DEMO_USERS } from './data.js';
 import { createFakeJira } from './fake-jira.js';
 
 /**
@@ -88,12 +88,13 @@ export const isAdminPage = () => /\/admin\/?$/.test(window.location.pathname);
 
 /**
  * A fresh token from the demo server (`demo/token` for Connect, `demo/fit` for Forge) for the
- * person the demo runs as.
+ * person the demo runs as: `?user=<accountId>`, left out for the first demo user, the
+ * server's default, so the demo's own address is the same as before it had users.
  * @param {string} path
  */
 export async function fetchToken(path) {
   const url = serverUrl(path);
-  url.searchParams.set('user', DEMO_USER.accountId);
+  if (DEMO_USER !== DEMO_USERS[0].user) url.searchParams.set('user', DEMO_USER.accountId);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   const { token } = await response.json();
