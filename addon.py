@@ -451,15 +451,15 @@ def count_reports(db):
     return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 
 
-def export_document(db, client_key, reader=None):
-    """The tenant's JSON export: every report configuration ``reader`` may see
-    (``reader`` None: all of them, for the operator)."""
+def export_document(db, client_key, user=None, everything=False):
+    """The tenant's JSON export: every report configuration ``user`` may see, or
+    with ``everything`` (the operator's export) all of them."""
     rows = select_full_reports(db, client_key)
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSIONS[-1],
         "exportedAt": now_iso(),
-        "reports": [report_json(r) for r in rows if reader is None or may_view(r, reader)],
+        "reports": [report_json(r) for r in rows if everything or may_view(r, user)],
     }
 
 
@@ -1012,9 +1012,7 @@ def remove_report(db, tenant, report_id):
 
 def export_reports(db, tenant):
     """GET /api/export: the report configurations the caller may see, as one document."""
-    # "" when the token names nobody: None would mean the operator's everything.
-    reader = tenant.account_id or ""
-    return json_response(export_document(db, tenant.client_key, reader))
+    return json_response(export_document(db, tenant.client_key, tenant.account_id))
 
 
 def import_document(db, tenant):
@@ -1432,7 +1430,7 @@ def cmd_export(config, args):
     """Write a tenant's report configurations as a JSON export."""
     with contextlib.closing(_open_existing(config)) as db:
         _tenant_or_fail(db, args.client_key)
-        document = export_document(db, args.client_key)
+        document = export_document(db, args.client_key, everything=True)
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if not args.out:
         print(text)
