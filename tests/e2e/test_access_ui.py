@@ -98,7 +98,13 @@ def test_editors_are_picked_with_the_keyboard_and_the_mouse(page, host_url):
     new_report(page, name)
     expect(page.get_by_test_id("editors-list")).to_be_checked()  # only the owner
     picker = page.get_by_test_id("editor-picker")
+    picker.fill("Mia")  # the owner edits it anyway
+    expect(page.locator("#editor-picker-status")).to_have_text('No one found for “Mia”.')
     picker.fill("Dan")
+    expect(page.get_by_role("listbox", name="Add an editor")).to_be_visible()
+    picker.press("Escape")
+    expect(picker).to_have_attribute("aria-expanded", "false")
+    picker.fill("Dan ")
     options = page.get_by_test_id("person-option")
     # The customer "Daniel Ortiz" and the app accounts are no people of the site.
     expect(options).to_have_text(["Daniel Okafor"])
@@ -148,6 +154,8 @@ def test_a_transfer_leaves_the_old_owner_without_edit(page, host_url):
     page.get_by_test_id("confirm-transfer").click()
     expect(page.get_by_test_id("report-title")).to_have_text(name)
     assert page.evaluate(SAVED_JS, name)["owner"] == DANIEL
+    expect(page.get_by_test_id("report-access")).to_have_text(
+        "Owned by Daniel Okafor · View only")
     expect(page.get_by_test_id("duplicate-report")).to_be_visible()
     expect(page.get_by_test_id("edit-report")).to_have_count(0)
     expect(page.get_by_test_id("delete-report")).to_have_count(0)

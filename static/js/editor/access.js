@@ -1,6 +1,7 @@
 // The editor's Access section: the owner, who can see the report and who can edit it.
 // @ts-check
 import { button, h } from '../ui/dom.js';
+import { myAccountId } from '../jira/jira.js';
 import { fillNames, person, personLabel } from '../ui/people.js';
 import { peoplePicker } from '../ui/people-picker.js';
 import { MAX_EDITORS, editedBy, maySetAccess, seenBy } from './sharing.js';
@@ -71,6 +72,8 @@ function editorsChoice(app, form) {
   const { draft, slots } = form;
   let chosen = /** @type {string[]} */ (draft.editors === 'site' ? [] : [...draft.editors ?? []]);
   const people = h('div', { className: 'editors' });
+  const owner = { id: draft.owner ?? null };  // a new report's is the user, once Jira says who
+  if (!owner.id) myAccountId(app.host).then((me) => { owner.id = me; });
   const render = (/** @type {number} */ focusAt = -1) => {
     draft.editors = draft.editors === 'site' ? 'site' : chosen;
     people.hidden = draft.editors === 'site';
@@ -86,7 +89,7 @@ function editorsChoice(app, form) {
     if (focusAt >= 0) /** @type {HTMLElement} */ (next ?? picker.input).focus();
   };
   const picker = peoplePicker(app.host, { id: 'editor-picker', label: 'Add an editor',
-    exclude: () => [...chosen, ...(draft.owner ? [draft.owner] : [])],
+    exclude: () => [...chosen, ...(owner.id ? [owner.id] : [])],
     onPick: (found) => {
       chosen = [...chosen, found.accountId];
       render();

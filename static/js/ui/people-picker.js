@@ -127,7 +127,7 @@ function found(count, text) {
 function show(view, people) {
   const { list, state, input } = view;
   state.found = people;
-  state.active = -1;
+  close(view);
   list.replaceChildren(...people.map((person, n) => h('li', { role: 'option',
     id: `${input.id}-option-${n}`, 'aria-selected': 'false', 'data-testid': 'person-option',
     'data-account-id': person.accountId,
@@ -135,7 +135,6 @@ function show(view, people) {
     onClick: () => pick(view, n) }, person.displayName)));
   list.hidden = !people.length;
   input.setAttribute('aria-expanded', String(!list.hidden));
-  input.removeAttribute('aria-activedescendant');
 }
 
 /** @param {View} view */

@@ -5,6 +5,7 @@ import { downloadCsv, separatorChoice } from './csv.js';
 import { button, h } from '../ui/dom.js';
 import { loadIssues, userTimeZone } from '../jira/jira.js';
 import { showError } from '../ui/messages.js';
+import { fillNames, person } from '../ui/people.js';
 import { reportFields } from '../engine/report.js';
 import { placeOf, showPlace } from './place.js';
 import { progressBox } from '../ui/progress.js';
@@ -42,6 +43,7 @@ export async function showReport(app, main, report, fresh = false) {
   const page = viewPage(app, report);
   main.replaceChildren(page.root);
   page.root.querySelector('h2')?.focus(); // the focused control left with the old screen
+  fillNames(app.host, page.root.querySelector('header') ?? page.root);
   showPlace(app.host, placeOf(report, filters));
   const shown = { ...report, filters };
   if (!fresh && state.reuse(shown)) {
@@ -156,8 +158,11 @@ function actionBar(app, report, confirmSlot, csv) {
 
 /** @param {Report} report */
 function reportHeader(report) {
+  const owner = report.owner ? ['Owned by ', person(report.owner)] : 'No owner';
   return h('header', { className: 'report-header' },
     h('h2', { 'data-testid': 'report-title', tabindex: -1 }, report.name),
+    h('p', { className: 'access-line', 'data-testid': 'report-access' }, owner,
+      report.visibility === 'private' ? ' · Private' : '', report.canEdit ? '' : ' · View only'),
     report.description ? h('p', { className: 'description' }, report.description) : null,
     h('p', { className: 'jql' }, h('span', { className: 'visually-hidden' }, 'JQL: '),
       h('code', null, report.jql)));
