@@ -518,6 +518,7 @@ def _ask_jira(url, method, body, authorization, timeout):
         with _JIRA.open(request, timeout=timeout) as resp:
             return json.loads(resp.read(1 << 20))
     except urllib.error.HTTPError as err:
+        err.close()  # the error holds Jira's response, and with it the connection
         if err.code in (400, 401, 403, 404):
             return None
         raise JiraUnavailable(f"Jira answered {err.code}") from None
