@@ -470,9 +470,10 @@ class FakeJira:
     api-group-permissions/):
     - POST /rest/api/3/permissions/check, "Get bulk permissions": body {accountId,
       globalPermissions}, answer {"globalPermissions": [held], "projectPermissions":
-      []}; 400 for a permission key Jira does not know. Only the app may ask about another user: the request must carry
-      ``Authorization: JWT`` that atlassian-jwt verifies with ``secret`` (iss the app
-      key, qsh of this request, iat and exp at most 180 s apart), else 401.
+      []}; 400 for a permission key Jira does not know. Only the app (from its
+      server) may ask about another user: the request must carry ``Authorization:
+      JWT`` that atlassian-jwt verifies with ``secret`` (iss the app key, qsh of this
+      request, iat and exp at most 180 s apart), else 401.
     - GET /ex/jira/<cloud>/rest/api/3/mypermissions?permissions=K1,K2, "Get my
       permissions" as reached through api.atlassian.com by a Forge remote
       (developer.atlassian.com/platform/forge/remote/calling-product-apis/): a Bearer
@@ -514,7 +515,7 @@ class FakeJira:
     def _verify_app(self, handler):
         claims = AppToken(self.secret).authenticate(
             handler.command, handler.path, dict(handler.headers.items()))[1]
-        if not isinstance(claims.get("iat"), int) or not isinstance(claims.get("exp"), int):
+        if not all(isinstance(claims.get(k), int) for k in ("iat", "exp")):
             raise atlassian_jwt.DecodeError("iat and exp are required")
         if not 0 < claims["exp"] - claims["iat"] <= 180:
             raise atlassian_jwt.DecodeError("the token must live at most 180 s")
@@ -524,7 +525,7 @@ class FakeJira:
         scheme, _, token = (handler.headers.get("Authorization") or "").partition(" ")
         user = self.user_tokens.get(token) if scheme == "Bearer" else None
         if user is None:
-            return None, 401, {"code": 401, "message": "Unauthorized; scope does not match"}
+            return None, 401, {"code": 401, "message": "Unauthorized"}
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.path).query)
         keys = ",".join(query.get("permissions", [])).split(",")
         if not all(k in GLOBAL_PERMISSIONS for k in keys):
@@ -571,6 +572,7 @@ class FakeJira:
 
 
 def store_tenant(server, client_key, secret, base_url):
-    """A Connect tenant stored as an install would, with any base URL (a loopback Jira)."""
+    """A Connect tenant stored as an install stores it, with any base URL (a loopback
+    Jira)."""
     with contextlib.closing(addon.connect(server.db)) as db, addon.write(db):
         addon.upsert_tenant(db, client_key, secret, base_url, base_url, "jira")

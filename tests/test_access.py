@@ -127,9 +127,14 @@ def connect_call(server, role, sub=None):
 
     def call(method, path, body=None):
         token = context_token(key, SECRETS[key], sub or user)
-        return api(server, method, path, token, **({} if body is None else {"json": body}))
+        return api(server, method, path, token, **json_kw(body))
 
     return call
+
+
+def json_kw(body):
+    """api()'s keyword for an optional JSON body."""
+    return {} if body is None else {"json": body}
 
 
 def forge_call(server, role):
@@ -138,8 +143,7 @@ def forge_call(server, role):
 
     def call(method, path, body=None):
         token = fit(principal=user, context__cloudId=cloud)
-        return bearer(server, method, path, token,
-                      **({} if body is None else {"json": body}))
+        return bearer(server, method, path, token, **json_kw(body))
 
     return call
 
@@ -395,7 +399,7 @@ def nobody_connect(server, how):
         now = int(time.time())
         claims = {"iss": A, "iat": now, "exp": now + 180, "qsh": "context-qsh"}
         token = hs256(claims | ({} if how == "no sub" else {"sub": ""}), SECRET_A)
-        return api(server, method, path, token, **({} if body is None else {"json": body}))
+        return api(server, method, path, token, **json_kw(body))
 
     return call
 
@@ -404,8 +408,7 @@ def nobody_forge(server, how):
     """Requests as the Forge site with a FIT whose principal is missing or empty."""
     def call(method, path, body=None):
         token = fit(principal=DROP if how == "no sub" else "")
-        return bearer(server, method, path, token,
-                      **({} if body is None else {"json": body}))
+        return bearer(server, method, path, token, **json_kw(body))
 
     return call
 
@@ -464,7 +467,8 @@ def test_report_without_owner_in_a_token_without_user_is_still_read_only(sites):
 @pytest.mark.parametrize("owner", [EDITOR, STRANGER])
 def test_create_for_someone_else_is_refused(sites, owner):
     before = db_snapshot(sites.db)
-    resp = connect_call(sites, "owner")("POST", "/api/reports", REPORT | {"owner": owner})
+    body = REPORT | {"owner": owner}
+    resp = connect_call(sites, "owner")("POST", "/api/reports", body)
     assert "owner" in assert_error(resp, 400)["fields"]
     assert db_snapshot(sites.db) == before
 
@@ -503,7 +507,8 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize("field, value", INVALID, ids=[f"{f}={v!r}"[:40] for f, v in INVALID])
+@pytest.mark.parametrize("field, value", INVALID,
+                         ids=[f"{f}={v!r}"[:40] for f, v in INVALID])
 @pytest.mark.parametrize("method", ["POST", "PUT"])
 def test_invalid_access_field_answers_400(sites, method, field, value):
     owner = connect_call(sites, "owner")
@@ -613,8 +618,9 @@ def test_api_import_ignores_the_documents_owner(sites):
 @pytest.mark.parametrize("role", list(CONNECT_ROLES))
 def test_self_serve_export_is_version_3_of_exactly_the_visible_reports(sites, role):
     owner, editor = connect_call(sites, "owner"), connect_call(sites, "editor")
+    unowned = cli_imported(sites, [REPORT])[0]
     ids = {made(owner, "site")["id"], made(owner, "private")["id"],
-           made(editor, "private")["id"], *[r["id"] for r in cli_imported(sites, [REPORT])]}
+           made(editor, "private")["id"], unowned["id"]}
     document = connect_call(sites, role)("GET", "/api/export").json()
     assert document["version"] == 3
     visible = {r["id"] for r in document["reports"]}
