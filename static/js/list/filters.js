@@ -25,22 +25,20 @@ export function chooseView(view) {
 }
 
 /**
- * Whether the user owns a report. `me` is the user's account id from Jira; when Jira gave none,
- * the server's canShare says it (only the owner may share).
+ * Whether the user owns a report. The server's canShare says it: only the owner may share, and
+ * the server reads the user from the verified token, so the list needs no Jira call to know.
  * @param {ReportSummary} report
- * @param {string|null} me
  */
-export const isMine = (report, me) => (me ? report.owner === me : report.canShare === true);
+export const isMine = (report) => report.owner !== null && report.canShare === true;
 
 /**
  * The reports of a view: Mine, the user's own; Shared with me, those owned by someone else or
  * by no one; All, every report the server lists (the ones the user may view).
  * @param {View} view
  * @param {ReportSummary[]} reports
- * @param {string|null} me
  */
-export function inView(view, reports, me) {
-  if (view === 'mine') return reports.filter((report) => isMine(report, me));
-  if (view === 'shared') return reports.filter((report) => !isMine(report, me));
+export function inView(view, reports) {
+  if (view === 'mine') return reports.filter(isMine);
+  if (view === 'shared') return reports.filter((report) => !isMine(report));
   return reports;
 }

@@ -4,7 +4,6 @@ import { exportAll, importFile } from './actions.js';
 import { VIEWS, chooseView, chosenView, inView } from './filters.js';
 import { listReports } from '../server/api.js';
 import { button, h } from '../ui/dom.js';
-import { myAccountId } from '../jira/jira.js';
 import { showError } from '../ui/messages.js';
 import { fillNames } from '../ui/people.js';
 import { followWaits } from '../ui/progress.js';
@@ -34,19 +33,19 @@ export async function showList(app, main, highlightId) {
   const toolbar = listToolbar(app, body);
   main.replaceChildren(h('section', { className: 'list-page' }, toolbar.root, views, waiting,
     body));
-  // Jira's answers (the user's account id, then names): while they wait, the list says so.
+  // The names are the list's Jira calls: while they wait on Jira, the list says so.
   const unfollow = followWaits((text) => {
     waiting.textContent = text;
     waiting.hidden = !text;
   });
   try {
-    const [reports, me] = await Promise.all([listReports(app.host), myAccountId(app.host)]);
+    const reports = await listReports(app.host);
     const show = () => {
-      body.replaceChildren(listBody(app, reports, me, highlightId));
+      body.replaceChildren(listBody(app, reports, highlightId));
       filterRows(body, toolbar.search.value);
       return fillNames(app.host, body);
     };
-    views.replaceChildren(...viewButtons(reports, me, show));
+    views.replaceChildren(...viewButtons(reports, show));
     views.hidden = !reports.length;
     await show();
   } catch (error) {
@@ -61,13 +60,12 @@ export async function showList(app, main, highlightId) {
  * The reports of the chosen view, or why there are none.
  * @param {App} app
  * @param {ReportSummary[]} reports
- * @param {string|null} me
  * @param {string} [highlightId]
  */
-function listBody(app, reports, me, highlightId) {
+function listBody(app, reports, highlightId) {
   const view = VIEWS.find((v) => v.key === chosenView()) ?? VIEWS[2];
-  const shown = inView(view.key, reports, me);
-  if (shown.length) return reportTable(app, shown, me, highlightId);
+  const shown = inView(view.key, reports);
+  if (shown.length) return reportTable(app, shown, highlightId);
   const [title, text] = reports.length ? [view.empty, 'Choose All to see every report.']
     : ['No reports yet.', EMPTY];
   return h('div', { className: 'empty', 'data-testid': 'list-empty' },
@@ -77,12 +75,11 @@ function listBody(app, reports, me, highlightId) {
 /**
  * The view buttons (Mine, Shared with me, All), each with its count; the pressed one shows.
  * @param {ReportSummary[]} reports
- * @param {string|null} me
  * @param {() => void} show
  */
-function viewButtons(reports, me, show) {
+function viewButtons(reports, show) {
   const buttons = VIEWS.map((view) => button(`view-${view.key}`,
-    [view.label, ' ', h('span', { className: 'count' }, String(inView(view.key, reports, me).length))],
+    [view.label, ' ', h('span', { className: 'count' }, String(inView(view.key, reports).length))],
     () => {
       chooseView(view.key);
       buttons.forEach((b, n) => b.setAttribute('aria-pressed', String(VIEWS[n] === view)));

@@ -2,6 +2,7 @@
 // @ts-check
 import { confirmDelete, duplicateReport } from './actions.js';
 import { button, h } from '../ui/dom.js';
+import { isMine } from './filters.js';
 import { person } from '../ui/people.js';
 
 /**
@@ -15,13 +16,12 @@ const TITLES = ['Name', 'Owner', 'Description', 'Last updated'];
  * The reports as a table; `highlightId` marks one (e.g. one just saved).
  * @param {App} app
  * @param {ReportSummary[]} reports
- * @param {string|null} me the user's account id, when Jira gave it
  * @param {string} [highlightId]
  */
-export function reportTable(app, reports, me, highlightId) {
+export function reportTable(app, reports, highlightId) {
   const titles = TITLES.map((title) => h('th', { scope: 'col' }, title));
   const actions = h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions'));
-  const rows = reports.map((report) => reportRow(app, report, me, report.id === highlightId));
+  const rows = reports.map((report) => reportRow(app, report, report.id === highlightId));
   return h('table', { className: 'report-list', 'data-testid': 'report-list' },
     h('thead', null, h('tr', null, titles, actions)), h('tbody', null, rows));
 }
@@ -29,10 +29,9 @@ export function reportTable(app, reports, me, highlightId) {
 /**
  * @param {App} app
  * @param {ReportSummary} report
- * @param {string|null} me
  * @param {boolean} highlight
  */
-function reportRow(app, report, me, highlight) {
+function reportRow(app, report, highlight) {
   const updated = report.updatedAt ? new Date(report.updatedAt)
     .toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
   const by = report.updatedBy ? h('span', { className: 'by' }, 'by ', person(report.updatedBy))
@@ -41,7 +40,7 @@ function reportRow(app, report, me, highlight) {
     { className: 'link report-name' });
   const marker = report.visibility === 'private' ? h('span', { className: 'lozenge private',
     'data-testid': 'private-marker', title: 'Only the owner sees it' }, 'Private') : null;
-  const owner = report.owner ? [person(report.owner), report.owner === me ? ' (you)' : '']
+  const owner = report.owner ? [person(report.owner), isMine(report) ? ' (you)' : '']
     : h('span', { className: 'no-owner' }, 'No owner');
   const actions = h('td', { className: 'actions' },
     report.canEdit ? button('edit-report', 'Edit', () => app.editReport(report.id)) : null,
