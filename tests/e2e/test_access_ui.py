@@ -1,9 +1,9 @@
 """Report access in the client: private reports, editors picked from Jira's people, a
 transfer of ownership, Duplicate, and the list's Mine / Shared with me / All.
 
-Each test runs under both hosts of `python addon.py demo` (the `host_url` fixture), as the
-demo's two people (its user switcher). What was saved is read back through the page's own
-API client.
+Each test runs under both hosts of `python addon.py demo` (the `host_url` fixture),
+as the demo's two people (its user switcher). What was saved is read back through the
+page's own API client.
 """
 
 import json
@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser
 MIA = "5b10a2844c20165700ede21g"  # the demo's first user, who owns the seeded reports
 DANIEL = "5b10ac8d82e05b22cc7d4e11"
 PRIYA = "5b10ac8d82e05b22cc7d4e12"
-DANIELS = "Unassigned work by priority"  # seeded: Daniel's, seen by the site, edited by him
+# Seeded: Daniel's report, seen by the whole site, edited by him only.
+DANIELS = "Unassigned work by priority"
 NO_RIGHTS = "You will keep no rights unless you are listed as an editor."
 ACCESS_KEYS = {"owner", "visibility", "editors"}
 
@@ -53,7 +54,8 @@ def save(page, name):
 def pick_person(page, picker, query, account_id):
     """Type into a people picker and pick the person it offers with this account id."""
     page.get_by_test_id(picker).fill(query)
-    option = page.locator(f'[data-testid="person-option"][data-account-id="{account_id}"]')
+    option = page.locator(
+        f'[data-testid="person-option"][data-account-id="{account_id}"]')
     option.click()
     expect(option).to_have_count(0)
 
@@ -78,7 +80,8 @@ def test_a_report_made_private_and_back(page, host_url):
     expect(page.get_by_test_id("private-note")).to_be_visible()
     assert save(page, name)["visibility"] == "private"
     page.get_by_test_id("back-to-list").click()
-    expect(report_row(page, name).get_by_test_id("private-marker")).to_have_text("Private")
+    marker = report_row(page, name).get_by_test_id("private-marker")
+    expect(marker).to_have_text("Private")
     as_user(page, host_url, DANIEL)
     assert name not in listed(page)
     as_user(page, host_url, MIA)
@@ -99,7 +102,8 @@ def test_editors_are_picked_with_the_keyboard_and_the_mouse(page, host_url):
     expect(page.get_by_test_id("editors-list")).to_be_checked()  # only the owner
     picker = page.get_by_test_id("editor-picker")
     picker.fill("Mia")  # the owner edits it anyway
-    expect(page.locator("#editor-picker-status")).to_have_text('No one found for “Mia”.')
+    status = page.locator("#editor-picker-status")
+    expect(status).to_have_text("No one found for “Mia”.")
     picker.fill("Dan")
     expect(page.get_by_role("listbox", name="Add an editor")).to_be_visible()
     picker.press("Escape")
@@ -132,12 +136,14 @@ def test_an_editor_changes_content_and_sends_no_access(page, host_url, recorded)
     row = report_row(page, name)
     expect(row.get_by_test_id("delete-report")).to_have_count(0)
     row.get_by_test_id("edit-report").click()
-    expect(page.get_by_test_id("access-summary")).to_contain_text("The owner and 1 person")
+    summary = page.get_by_test_id("access-summary")
+    expect(summary).to_contain_text("The owner and 1 person")
     expect(page.get_by_test_id("visibility-site")).to_have_count(0)
     page.get_by_test_id("report-description").fill("Daniel was here")
     saved = save(page, name)
     assert (saved["description"], saved["owner"]) == ("Daniel was here", MIA)
-    puts = [json.loads(r["post_data"]) for r in recorded.requests if r["method"] == "PUT"]
+    puts = [json.loads(request["post_data"]) for request in recorded.requests
+            if request["method"] == "PUT"]
     assert puts and all(not ACCESS_KEYS & put.keys() for put in puts)
 
 
@@ -150,7 +156,8 @@ def test_a_transfer_leaves_the_old_owner_without_edit(page, host_url):
     expect(page.get_by_test_id("report-owner")).to_have_text("Mia Krystof (you)")
     page.get_by_test_id("transfer-owner").click()
     pick_person(page, "owner-picker", "Dan", DANIEL)
-    expect(page.get_by_role("group", name="Confirm the transfer")).to_contain_text(NO_RIGHTS)
+    confirm = page.get_by_role("group", name="Confirm the transfer")
+    expect(confirm).to_contain_text(NO_RIGHTS)
     page.get_by_test_id("confirm-transfer").click()
     expect(page.get_by_test_id("report-title")).to_have_text(name)
     assert page.evaluate(SAVED_JS, name)["owner"] == DANIEL
@@ -208,8 +215,8 @@ def test_mine_shared_and_all_show_the_reports_by_owner(page, host_url):
     assert listed(page) == everything
 
 
-def test_the_access_section_has_no_serious_axe_findings(a11y_page, host_url,  # noqa: F811
-                                                        axe_script):  # noqa: F811
+def test_the_access_section_has_no_serious_axe_findings(
+        a11y_page, host_url, axe_script):  # noqa: F811
     page = a11y_page
     as_user(page, host_url, MIA)
     new_report(page, unique("Axe access"))
