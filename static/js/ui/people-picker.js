@@ -2,7 +2,6 @@
 // @ts-check
 /*
  * API (kept stable; the editor's Access section and the admin page use it):
- *
  *   import { peoplePicker } from '../ui/people-picker.js';
  *   const picker = peoplePicker(app.host, {
  *     id: 'editor-picker',               // the input's id and data-testid
