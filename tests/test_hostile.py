@@ -31,8 +31,11 @@ from tests.conftest import (
     REPORT,
     SECRET_A,
     SECRET_B,
+    SITE,
+    USER,
     A,
     B,
+    FakeJira,
     Server,
     _stop,
     _wait_until_accepting,
@@ -47,6 +50,7 @@ from tests.conftest import (
     page,
     page_token,
     request,
+    serving,
     sign_install,
 )
 
@@ -56,6 +60,18 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 DOCUMENT = {"format": "jql-reports", "version": 1, "reports": [REPORT]}
 ONE_YEAR = 31536000
 SAFE_REFERRER = ("no-referrer", "same-origin", "strict-origin")
+
+
+
+@pytest.fixture
+def tenants(tenants):
+    """The conftest's sites, with site A's REST API on a loopback Jira that says the
+    test user administers it (the admin routes ask it on every call)."""
+    with serving(FakeJira(SECRET_A, grants={USER: {"ADMINISTER"}})) as jira:
+        with contextlib.closing(addon.connect(tenants.db)) as db, addon.write(db):
+            addon.upsert_tenant(db, A, SECRET_A, jira.url, SITE, "jira")
+        yield tenants
+
 
 ####################################################################################
 # Strategies
@@ -419,11 +435,11 @@ def authorised(server, method, path, auth):
     if auth == "page":
         query = "projectKey=RPT&projectId=1" if path == "/project" else ""
         return page(server, path, query, page_token(A, SECRET_A, method, path, query))
-    token = {"api": context_token(A, SECRET_A),
+    token = {"api": context_token(A, SECRET_A), "admin": context_token(A, SECRET_A),
              "lifecycle": page_token(A, SECRET_A, method, path)}.get(auth)
     body = {"POST /api/import": DOCUMENT, "POST /api/reports": REPORT}.get(
-        f"{method} {path}", install_body(A) if auth == "lifecycle" else REPORT | {
-            "version": 1})
+        f"{method} {path}", install_body(A) if auth == "lifecycle" else
+        {"owner": USER, "version": 1} if auth == "admin" else REPORT | {"version": 1})
     args = {"json": body} if method in ("POST", "PUT") else {}
     return api(server, method, path, token, **args)
 
