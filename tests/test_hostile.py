@@ -62,7 +62,6 @@ ONE_YEAR = 31536000
 SAFE_REFERRER = ("no-referrer", "same-origin", "strict-origin")
 
 
-
 @pytest.fixture
 def tenants(tenants):
     """The conftest's sites, with site A's REST API on a loopback Jira that says the
