@@ -507,8 +507,11 @@ def may_share(row, user):
 
 
 def rights(row, user):
-    """What the caller may do with a report, as the wire's can* flags."""
-    return {"canEdit": may_edit(row, user), "canDelete": may_delete(row, user),
+    """What the caller may do with a report, as the wire's can* flags (nothing, for a
+    token that names nobody: signed_in refuses its every change)."""
+    signed = bool(user)
+    return {"canEdit": signed and may_edit(row, user),
+            "canDelete": signed and may_delete(row, user),
             "canShare": may_share(row, user)}
 
 
