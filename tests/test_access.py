@@ -458,6 +458,10 @@ def test_report_without_owner_in_a_token_without_user_is_still_read_only(sites):
     # A report nobody owns is editable by every user, but not by no user at all.
     report = cli_imported(sites, [REPORT])[0]
     nobody = nobody_connect(sites, "no sub")
+    shown = nobody("GET", f"/api/reports/{report['id']}").json()
+    [entry] = nobody("GET", "/api/reports").json()["reports"]
+    for flags in (shown, entry):
+        assert (flags["canEdit"], flags["canDelete"], flags["canShare"]) == (False,) * 3
     before = db_snapshot(sites.db)
     assert_error(put(nobody, report, name="Anonymous"), 403)
     assert_error(nobody("DELETE", f"/api/reports/{report['id']}"), 403)
