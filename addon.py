@@ -1066,6 +1066,14 @@ def reports_page(tenant):
     return page_response("index.html", ancestors)
 
 
+def gadget_page(tenant):
+    """The dashboard gadget's iframe page (jiraDashboardItems), checked as every page is;
+    its settings live in Jira (a dashboard item property), never here."""
+    origin = _origin(tenant.display_url)
+    ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
+    return page_response("gadget.html", ancestors)
+
+
 def privacy_page():
     """How JQL Reports handles data, in plain words, with the operator's contact."""
     contact = bottle.request.app.config.get("addon.contact")
@@ -1144,6 +1152,7 @@ ROUTES = (
     ("GET", "/reports", reports_page, "page"),
     ("GET", "/admin", reports_page, "page"),
     ("GET", "/project", reports_page, "page"),
+    ("GET", "/gadget", gadget_page, "page"),
     ("GET", "/privacy", privacy_page, None),
     ("GET", "/atlassian-connect.json", descriptor, None),
     ("GET", "/static/<path:path>", static_asset, None),

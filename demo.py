@@ -28,6 +28,7 @@ USERS = {ACCOUNT: True, "5b10ac8d82e05b22cc7d4e11": False}
 SITE = "https://demo.atlassian.net"
 ALL_JS = ('<script src="https://connect-cdn.atl-paas.net/all.js" '
           'data-options="sizeToParent:true"></script>')
+GADGET_ALL_JS = '<script src="https://connect-cdn.atl-paas.net/all.js"></script>'
 STAND_IN_JS = {
     "connect": '<script type="module" src="static/js/demo/ap.js"></script>',
     "forge": '<script type="module" src="static/js/demo/forge.js"></script>',
@@ -65,6 +66,23 @@ def demo_admin_page():
     resp = demo_page()
     resp.body = resp.body.replace('"static/', '"/static/').replace(
         'href="privacy"', 'href="/privacy"')
+    return resp
+
+
+def demo_dashboard_page():
+    """Jira's dashboard with three of the app's gadgets (static/js/demo/dashboard.js)."""
+    return addon.page_response("js/demo/dashboard.html")
+
+
+def demo_gadget_page():
+    """One gadget's frame (Connect's /gadget, Forge's jqlr-gadget) with the stand-ins.
+
+    Framed by the demo's own dashboard page, so its ancestor is the demo server itself.
+    """
+    host = bottle.request.app.config["addon.demo"]["host"]
+    resp = addon.page_response("gadget.html", ancestors="'self'",
+                               swap=(GADGET_ALL_JS, STAND_IN_JS[host]))
+    resp.body = resp.body.replace('"static/', '"/static/')
     return resp
 
 
@@ -132,6 +150,8 @@ ROUTES = (
     ("GET", "/", home, None),
     ("GET", "/demo", demo_page, None),
     ("GET", "/demo/admin", demo_admin_page, None),
+    ("GET", "/demo/dashboard", demo_dashboard_page, None),
+    ("GET", "/demo/gadget", demo_gadget_page, None),
     ("GET", "/demo/config", demo_config, None),
     ("GET", "/demo/token", demo_token, None),
     ("GET", "/demo/fit", demo_fit, None),

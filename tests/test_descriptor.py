@@ -7,7 +7,16 @@ import re
 import pytest
 
 import addon
-from tests.conftest import BASE_URL, make_config, request
+from tests.conftest import (
+    A,
+    BASE_URL,
+    SECRET_A,
+    assert_error,
+    make_config,
+    page,
+    page_token,
+    request,
+)
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(addon.__file__)),
                         "atlassian-connect.json")
@@ -24,8 +33,9 @@ def named_urls(doc):
     for modules in doc["modules"].values():
         for module in modules:
             urls.append(("GET", module["url"].split("?")[0]))
-            if "iconUrl" in module:
-                urls.append(("GET", module["iconUrl"]))
+            for image in ("iconUrl", "thumbnailUrl"):
+                if image in module:
+                    urls.append(("GET", module[image]))
     for absolute in (doc["links"]["self"], doc["vendor"]["url"]):
         urls.append(("GET", absolute.replace("{{baseUrl}}", "")))
     return urls
@@ -50,14 +60,19 @@ def test_descriptor_declares_a_jwt_connect_app(server):
 
 # The fields Atlassian documents for each module type we declare, required ones first
 # (developer.atlassian.com/cloud/jira/platform/modules/page/, …/modules/project-page/,
-# …/modules/admin-page/). A misspelt or unknown field is ignored by Jira, silently.
+# …/modules/admin-page/, …/modules/dashboard-item/). A misspelt or unknown field is ignored by Jira, silently.
 DOCUMENTED = {
     "generalPages": ({"key", "name", "url"},
                      {"cacheable", "conditions", "icon", "location", "params", "weight"}),
     "jiraProjectPages": ({"key", "name", "url"},
                          {"conditions", "iconUrl", "params", "weight"}),
     "adminPages": ({"key", "name", "url"}, {"conditions", "location", "params", "weight"}),
+    "jiraDashboardItems": ({"key", "name", "description", "url", "thumbnailUrl"},
+                           {"conditions", "configurable", "refreshable"}),
 }
+# The context parameters Jira fills in a dashboard item's URL (the dashboard item module
+# page's example: {dashboard.id}, {dashboardItem.id}, {dashboardItem.viewType}).
+GADGET_QUERY = "dashboardId=10000&dashboardItemId=10100&view=default"
 
 
 def test_modules_use_only_documented_fields():
@@ -68,6 +83,39 @@ def test_modules_use_only_documented_fields():
         for module in modules:
             assert required <= set(module) <= required | optional, (kind, module)
             assert set(module["name"]) == {"value"}
+
+
+def test_gadget_is_a_configurable_dashboard_item_given_its_context():
+    (item,) = template()["modules"]["jiraDashboardItems"]
+    assert (item["key"], item["configurable"]) == ("report-gadget", True)
+    assert set(item["description"]) == {"value"}
+    assert len(item["description"]["value"]) <= 1500
+    path, _, query = item["url"].partition("?")
+    assert path == "/gadget"
+    assert dict(p.split("=") for p in query.split("&")) == {
+        "dashboardId": "{dashboard.id}", "dashboardItemId": "{dashboardItem.id}",
+        "view": "{dashboardItem.viewType}"}
+
+
+def test_gadget_page_is_served_for_a_token_bound_to_it(tenants):
+    token = page_token(A, SECRET_A, "GET", "/gadget", GADGET_QUERY)
+    resp = page(tenants, "/gadget", GADGET_QUERY, token)
+    assert resp.status == 200 and b"js/gadget/main.js" in resp.body
+    assert b"js/main.js" not in resp.body  # only the gadget's modules
+
+
+@pytest.mark.parametrize("token_for", [
+    None,
+    lambda: page_token(A, SECRET_A, "GET", "/reports"),
+    lambda: page_token(A, SECRET_A, "GET", "/gadget", GADGET_QUERY + "x"),
+    lambda: page_token(A, "wrong-secret" * 4, "GET", "/gadget", GADGET_QUERY),
+])
+def test_gadget_page_checks_the_token_and_its_qsh(tenants, token_for):
+    if token_for is None:
+        resp = request(tenants, "GET", "/gadget?" + GADGET_QUERY)
+    else:
+        resp = page(tenants, "/gadget", GADGET_QUERY, token_for())
+    assert_error(resp, 401)
 
 
 def test_admin_page_is_shown_to_jira_administrators_only():

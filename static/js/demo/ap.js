@@ -1,6 +1,7 @@
 // The demo's stand-in for Atlassian's AP object: Jira requests go to the in-browser fake Jira.
 // @ts-check
 import { SITE } from './data.js';
+import { apJira, inDashboard } from './gadget-frame.js';
 import { askJira, fetchToken, noteNavigation, pageProject, startDemoJira } from './site.js';
 import { showUserSwitcher, startAsChosenUser } from './switcher.js';
 
@@ -162,7 +163,8 @@ function frameAddress() {
 }
 
 frameAddress();
-showUserSwitcher(startAsChosenUser().accountId);
+const chosen = startAsChosenUser().accountId;
+if (!inDashboard()) showUserSwitcher(chosen);  // the dashboard page has the one switcher
 const demoJira = startDemoJira();
 
 const AP = {
@@ -171,6 +173,7 @@ const AP = {
   context: { getToken, getContext },
   navigator: { go, log: navigations },
   history: apHistory,
+  jira: apJira(),
   resize: () => {},
   sizeToParent: () => {},
 };

@@ -2,6 +2,7 @@
 // calls carry a demo Forge Invocation Token, as Forge's proxy would add one.
 // @ts-check
 import { DEMO_USER, SITE } from './data.js';
+import { gadgetExtension, inDashboard, submitGadget } from './gadget-frame.js';
 import { askJira, fetchToken, isAdminPage, noteNavigation, pageProject, serverUrl,
   startDemoJira } from './site.js';
 import { showUserSwitcher, startAsChosenUser } from './switcher.js';
@@ -15,6 +16,9 @@ import { showUserSwitcher, startAsChosenUser } from './switcher.js';
  * @typedef {{status: number, headers: Record<string, string[]>, body?: any}} RemoteAnswer
  */
 
+// The app and environment ids of demo.py's FORGE_APP and FORGE_ENV.
+const DEMO_APP = '00000000-0000-4000-8000-00000000d3e0';
+const DEMO_ENV = '00000000-0000-4000-8000-0000000000e1';
 const FIT_REJECTED = 'Remote could not verify the Forge Invocation Token';
 /** @type {{url: string, type: string}[]} */
 const routerLog = [];
@@ -86,18 +90,18 @@ async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
  * 7.2.0's FullContext in out/types.d.ts names them) and, on a project page, its project.
  */
 async function getContext() {
+  if (inDashboard()) return { ...baseContext('jqlr-gadget'), extension: gadgetExtension() };
   const project = pageProject();
   const [type, moduleKey] = pageModule(project !== null);
-  return {
-    accountId: DEMO_USER.accountId,
-    cloudId: 'demo-cloud',
-    siteUrl: SITE,
-    localId: 'demo',
-    moduleKey,
-    locale: navigator.language,
-    extension: { type, ...(project && { project: { ...project, type: 'software' } }) },
-  };
+  return { ...baseContext(moduleKey),
+    extension: { type, ...(project && { project: { ...project, type: 'software' } }) } };
 }
+
+/** What every module's context holds; localId names the demo's app and environment.
+ * @param {string} moduleKey */
+const baseContext = (moduleKey) => ({ accountId: DEMO_USER.accountId, cloudId: 'demo-cloud',
+  siteUrl: SITE, moduleKey, locale: navigator.language,
+  localId: `ari:cloud:ecosystem::extension/${DEMO_APP}/${DEMO_ENV}/static/${moduleKey}` });
 
 /** The module type and key (manifest.yml) of the page the demo shows. @param {boolean} project */
 function pageModule(project) {
@@ -162,14 +166,15 @@ const navigate = (type) => async (url) => {
   window.open(address, '_blank', 'noopener');
 };
 
-showUserSwitcher(startAsChosenUser().accountId);
+const chosen = startAsChosenUser().accountId;
+if (!inDashboard()) showUserSwitcher(chosen);  // the dashboard page has the one switcher
 const demoJira = startDemoJira();
 
 const forgeBridge = {
   requestJira: (/** @type {string} */ path, /** @type {RequestInit} */ init) =>
     requestJira(demoJira, path, init),
   invokeRemote,
-  view: { getContext, createHistory },
+  view: { getContext, createHistory, submit: submitGadget },
   router: { open: navigate('new-tab'), navigate: navigate('same-tab'), log: routerLog },
 };
 Object.assign(globalThis, { forgeBridge });

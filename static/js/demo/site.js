@@ -1,7 +1,9 @@
 // What both demo hosts share: the fake Jira with its settings, the page's project, demo tokens.
 // @ts-check
+import { dashboardItemAnswer } from './dashboard-items.js';
 import { CATALOG, DEMO_USER, DEMO_USERS } from './data.js';
 import { createFakeJira } from './fake-jira.js';
+import { dashboardItems } from './gadget-frame.js';
 
 /**
  * @typedef {import('./fake-jira.js').FakeResponse} FakeResponse
@@ -52,14 +54,15 @@ export function startDemoJira() {
 }
 
 /**
- * Ask the fake Jira. A body not sent as JSON gets Jira's 415, as it would from the real host.
+ * Ask the fake Jira (dashboard item properties: the dashboard page's). A body not sent as JSON gets Jira's 415, as it would from the real host.
  * @param {FakeJira} jira
  * @param {JiraCall} call
  * @returns {Promise<FakeResponse>}
  */
 export async function askJira(jira, { method = 'GET', url, body, contentType = '' }) {
   if (body !== undefined && !contentType.includes('json')) return unsupportedMediaType();
-  return jira.handle({ method, url, body });
+  const call = { method, url, body };
+  return dashboardItemAnswer(dashboardItems(), DEMO_USER.accountId, call) ?? jira.handle(call);
 }
 
 /** @returns {FakeResponse} */
