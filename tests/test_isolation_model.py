@@ -1,6 +1,7 @@
-"""Tenant isolation against a model: random lifecycles and report calls over three
-tenants, with valid and forged tokens, checked after every step (matrix rows T3, T4,
-T9, T10, T17).
+"""Tenant isolation and report access against a model: random lifecycles and report
+calls by several users of three tenants, with valid and forged tokens, checked after
+every step (matrix rows T3, T4, T9, T10, T17; issue 12: owners, private reports,
+editors, transfers).
 
 JQLR_EXAMPLES sets the number of generated sequences (default 200; 2000 for a long run).
 """
@@ -8,6 +9,7 @@ JQLR_EXAMPLES sets the number of generated sequences (default 200; 2000 for a lo
 import collections
 import contextlib
 import dataclasses
+import json
 import os
 import secrets
 import sqlite3
@@ -21,10 +23,12 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
 
+import addon
 from tests.conftest import (
     USER,
     api,
@@ -48,6 +52,14 @@ DEFAULTS = {"description": "", "sort": [], "groupBy": [], "filters": [],
             "aggregations": []}
 REPORT_KEYS = ("name", "description", "jql", "columns") + tuple(DEFAULTS)[1:]
 FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # SQLite NOCASE
+# The users of every site (account ids are Atlassian-wide, so the same three are on
+# each); None is a token that names nobody: it reads like anyone and writes nothing.
+USERS = (USER, "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077",
+         "5b109f2e9729b51b54dc274d")
+CALLERS = USERS + (None,)
+OUTSIDER = "5d53f3cbc6b9320d9ea5bdc2"  # an editor who never calls
+ACCESS = ("owner", "visibility", "editors")
+FLAGS = ("canEdit", "canDelete", "canShare")
 
 fields = st.sampled_from(("key", "summary", "status", "assignee", "labels",
                           "customfield_10016", "created"))
@@ -69,6 +81,12 @@ reports = st.fixed_dictionaries(
 )
 sites = st.sampled_from(TENANTS)
 credentials = st.sampled_from(CREDENTIALS)
+callers = st.sampled_from(CALLERS)
+visibilities = st.sampled_from(("site", "private"))
+editor_lists = st.one_of(st.just("site"), st.lists(
+    st.sampled_from(USERS + (OUTSIDER,)), unique=True, max_size=3).map(sorted))
+# What a PUT says of access: nothing, the current values, or one change.
+access_changes = st.sampled_from(("none", "same", "visibility", "editors", "owner"))
 
 
 @dataclasses.dataclass
@@ -82,6 +100,33 @@ class Site:
     reports: dict = dataclasses.field(default_factory=dict)  # id -> wire report
 
 
+# The access rules of issue 12, as the model holds them (``user`` None: nobody).
+def may_view(r, user):
+    return r["owner"] is None or r["visibility"] == "site" or r["owner"] == user
+
+
+def may_edit(r, user):
+    if user is None:
+        return False
+    editors = r["editors"]
+    return r["owner"] in (None, user) or (
+        r["visibility"] == "site" and (editors == "site" or user in editors))
+
+
+def may_delete(r, user):
+    return user is not None and r["owner"] in (None, user)
+
+
+def may_share(r, user):
+    return user is not None and r["owner"] == user
+
+
+def flags(r, user):
+    """The can* flags the server should give ``user`` for report ``r``."""
+    return dict(zip(FLAGS, (may_edit(r, user), may_delete(r, user),
+                            may_share(r, user)), strict=True))
+
+
 def reset(path):
     """Empty the database between sequences (the server keeps running)."""
     with contextlib.closing(sqlite3.connect(path, timeout=10)) as db, db:
@@ -90,31 +135,43 @@ def reset(path):
 
 
 def stored(path):
-    """client_key -> (secret, status, {id: (name, version)}) as the file holds it."""
+    """client_key -> (secret, status, {id: (name, version, owner, visibility,
+    editors)}) as the file holds it."""
     with contextlib.closing(sqlite3.connect(path, timeout=10)) as db:
         tenants = {k: (s, st_, {}) for k, s, st_ in db.execute(
             "SELECT client_key, shared_secret, status FROM tenants")}
-        for key, rid, name, version in db.execute(
-                "SELECT client_key, id, name, version FROM reports"):
-            tenants[key][2][rid] = (name, version)
+        for key, rid, *row in db.execute(
+                "SELECT client_key, id, name, version, owner, visibility, editors "
+                "FROM reports"):
+            tenants[key][2][rid] = (*row[:4], json.loads(row[4]))
     return tenants
+
+
+def row_of(report):
+    """What the file should hold of a report the model knows."""
+    return (report["name"], report["version"], report["owner"], report["visibility"],
+            report["editors"])
 
 
 def assert_same_config(wire, payload):
     """The stored report says what the tenant sent, with defaults filled in."""
     for key in REPORT_KEYS:
         assert wire[key] == payload.get(key, DEFAULTS.get(key)), key
-    assert wire["createdBy"] == USER
 
 
-def summary(report):
-    """A full report cut down to what GET /api/reports lists."""
-    keys = ("id", "name", "description", "updatedAt", "updatedBy", "version")
-    return {k: report[k] for k in keys}
+def summary(report, user):
+    """A report cut down to what GET /api/reports lists to ``user``."""
+    keys = ("id", "name", "description", "updatedAt", "updatedBy", "version", "owner",
+            "visibility")
+    return {k: report[k] for k in keys} | flags(report, user)
+
+
+def without_flags(wire):
+    return {k: v for k, v in wire.items() if k not in FLAGS}
 
 
 class TenantIsolation(RuleBasedStateMachine):
-    """Random lifecycle and report sequences over three tenants."""
+    """Random lifecycle and report sequences by several users of three tenants."""
 
     def __init__(self, server, figures):
         super().__init__()
@@ -126,8 +183,8 @@ class TenantIsolation(RuleBasedStateMachine):
 
     # -- sending --------------------------------------------------------------------
 
-    def token(self, site, kind, method, path, lifecycle=False):
-        """A token of the given kind for a call made as ``site``.
+    def token(self, site, kind, method, path, lifecycle=False, user=USER):
+        """A token of the given kind for a call made as ``user`` of ``site``.
 
         The right qsh class is the literal context-qsh on the API and a computed hash
         on lifecycle routes; "wrong-class" swaps them.
@@ -143,15 +200,15 @@ class TenantIsolation(RuleBasedStateMachine):
         if lifecycle:
             right, wrong = wrong, right
         now = int(time.time()) - (900 if kind == "expired" else 0)
-        claims = {"iss": site.key, "sub": USER, "iat": now, "exp": now + 180,
+        claims = {"iss": site.key, "iat": now, "exp": now + 180,
                   "qsh": wrong if kind == "wrong-class" else right}
-        return hs256(claims, secret)
+        return hs256(claims | ({} if user is None else {"sub": user}), secret)
 
-    def send(self, site, kind, method, path, body=None, token=None):
+    def send(self, site, kind, method, path, body=None, token=None, user=USER):
         """Call the API; a refused call must leave the database as it was."""
         before = db_snapshot(self.server.db)
         if token is None:
-            token = self.token(site, kind, method, path)
+            token = self.token(site, kind, method, path, user=user)
         args = {} if body is None else {"json": body}
         resp = api(self.server, method, path, token, **args)
         self.figures["requests"] += 1
@@ -169,30 +226,49 @@ class TenantIsolation(RuleBasedStateMachine):
         self.figures["refused"] += kind != "valid"
         return False
 
-    def answer(self, site, rid, resp, ok_status):
-        """Whether ``rid`` is the caller's own report; checks the 404 otherwise."""
-        if rid in site.reports:
-            assert resp.status == ok_status, resp.body
-            return True
-        assert_error(resp, 404)
-        self.figures["cross-tenant 404"] += self.owner.get(rid, site.key) != site.key
-        return False
+    def answer(self, site, rid, resp, ok_status, user, allowed=None):
+        """Whether the call on ``rid`` went through; checks the refusal otherwise.
+
+        404 when the report is not this site's or ``user`` may not see it; 403 when
+        ``allowed`` (the rule for this change) says no.
+        """
+        mine = site.reports.get(rid)
+        if mine is None or not may_view(mine, user):
+            if user is None and allowed is not None:
+                assert_error(resp, 403)  # a token naming nobody writes nothing
+                return False
+            assert_error(resp, 404)
+            elsewhere = self.owner.get(rid, site.key) != site.key
+            self.figures["cross-tenant 404"] += elsewhere
+            self.figures["private 404"] += mine is not None
+            return False
+        if allowed is not None and not allowed(mine, user):
+            assert_error(resp, 403)
+            self.figures["forbidden 403"] += 1
+            return False
+        assert resp.status == ok_status, resp.body
+        return True
 
     def pick_id(self, data, site):
-        """Mostly another tenant's live report; else any id seen, or a new one."""
+        """Mostly a live report of the site (someone's), else another site's, else
+        any id seen or a new one."""
         # Creation order, not id order: ids are random, a replay must pick alike.
-        theirs = [i for s in self.sites.values() if s is not site for i in s.reports]
-        anything = [*self.owner, uuid.uuid4().hex]
-        return data.draw(st.sampled_from(theirs) if theirs and data.draw(st.booleans())
-                         else st.sampled_from(anything))
+        pools = [list(site.reports), list(site.reports),
+                 [i for s in self.sites.values() if s is not site for i in s.reports],
+                 [*self.owner, uuid.uuid4().hex]]
+        pool = data.draw(st.sampled_from([p for p in pools if p]))
+        return data.draw(st.sampled_from(pool))
 
     # -- lifecycle --------------------------------------------------------------------
 
-    @initialize(keys=st.sets(sites, min_size=1), report=reports)
-    def install_some(self, keys, report):
+    @initialize(keys=st.sets(sites, min_size=1), report=reports, seeds=st.lists(
+        st.tuples(st.sampled_from(USERS), visibilities, editor_lists), min_size=3,
+        max_size=5))
+    def install_some(self, keys, report, seeds):
         for key in sorted(keys):
             self.install(key)
-            self.create(key, "valid", report)
+            for user, visibility, editors in seeds:
+                self.create(key, "valid", report, user, visibility, editors)
 
     @rule(key=sites)
     def install(self, key):
@@ -236,74 +312,202 @@ class TenantIsolation(RuleBasedStateMachine):
 
     # -- reports ----------------------------------------------------------------------
 
-    @rule(key=sites, kind=credentials, report=reports)
-    def create(self, key, kind, report):
+    @rule(key=sites, kind=credentials, report=reports, user=callers,
+          visibility=visibilities, editors=editor_lists)
+    def create(self, key, kind, report, user, visibility, editors):
         site = self.sites[key]
-        resp = self.send(site, kind, "POST", "/api/reports", report)
-        if self.allowed(site, kind, resp):
-            assert resp.status == 201, resp.body
-            self.remember(site, resp.json(), report)
+        body = report | {"visibility": visibility, "editors": editors}
+        resp = self.send(site, kind, "POST", "/api/reports", body, user=user)
+        if not self.allowed(site, kind, resp):
+            return
+        if user is None:
+            assert_error(resp, 403)
+            return
+        assert resp.status == 201, resp.body
+        wire = resp.json()
+        assert (wire["owner"], wire["visibility"], wire["editors"]) == (
+            user, visibility, editors)
+        self.remember(site, wire, body, user)
 
-    def remember(self, site, wire, payload):
+    def remember(self, site, wire, payload, user):
+        """Keep the server's report once it says what was sent (and what ``user``
+        may do with it)."""
         assert_same_config(wire, payload)
-        site.reports[wire["id"]] = wire
+        stored = without_flags(wire)
+        assert {k: wire[k] for k in FLAGS} == flags(stored, user)
+        site.reports[wire["id"]] = stored
         self.owner[wire["id"]] = site.key
 
+    def access_body(self, mine, change, data):
+        """The access fields a PUT sends, and the values they ask for."""
+        if mine is None or change == "none":
+            return {}
+        current = {k: mine[k] for k in ACCESS}
+        if change == "same":
+            return current
+        value = data.draw({"visibility": visibilities, "editors": editor_lists,
+                           "owner": st.sampled_from(USERS)}[change])
+        return {change: value}
+
     @rule(key=sites, kind=credentials, report=reports, stale=st.booleans(),
+          user=callers, change=access_changes, data=st.data())
+    def update(self, key, kind, report, stale, user, change, data):
+        self.put(key, kind, report, stale, user, change, data)
+
+    # Each change by a random user with a valid token, on an installed site that
+    # has reports.
+
+    def busy_site(self, data):
+        return data.draw(st.sampled_from([
+            k for k, s in self.sites.items() if s.status == "installed" and s.reports]))
+
+    def has_busy_site(self):
+        return any(s.status == "installed" and s.reports for s in self.sites.values())
+
+    @rule(report=reports, user=callers, visibility=visibilities, editors=editor_lists,
           data=st.data())
-    def update(self, key, kind, report, stale, data):
+    def create_as(self, report, user, visibility, editors, data):
+        live = [k for k, s in self.sites.items() if s.status == "installed"]
+        if live:
+            key = data.draw(st.sampled_from(live))
+            self.create(key, "valid", report, user, visibility, editors)
+
+    @precondition(has_busy_site)
+    @rule(report=reports, user=callers, data=st.data())
+    def edit(self, report, user, data):
+        self.put(self.busy_site(data), "valid", report, False, user, "none", data)
+
+    @precondition(has_busy_site)
+    @rule(report=reports, user=callers,
+          change=st.sampled_from(("same", "visibility", "editors")), data=st.data())
+    def change_access(self, report, user, change, data):
+        self.put(self.busy_site(data), "valid", report, False, user, change, data)
+
+    @precondition(has_busy_site)
+    @rule(report=reports, user=callers, data=st.data())
+    def transfer(self, report, user, data):
+        self.put(self.busy_site(data), "valid", report, False, user, "owner", data)
+
+    @precondition(has_busy_site)
+    @rule(user=callers, data=st.data())
+    def delete_as(self, user, data):
+        self.delete(self.busy_site(data), "valid", user, data)
+
+    def put(self, key, kind, report, stale, user, change, data):
+        """PUT a report as ``user`` (often its owner) and check the answer the model
+        predicts."""
         site = self.sites[key]
         rid = self.pick_id(data, site)
         mine = site.reports.get(rid)
+        if mine and mine["owner"] and data.draw(st.booleans()):
+            user = mine["owner"]
+        sent = self.access_body(mine, change, data)
         version = (mine["version"] if mine else 1) - stale
         resp = self.send(site, kind, "PUT", f"/api/reports/{rid}",
-                         report | {"version": version})
+                         report | sent | {"version": version}, user=user)
         if not self.allowed(site, kind, resp):
             return
-        if stale and mine:
-            assert assert_error(resp, 409)["current"] == mine
-        elif self.answer(site, rid, resp, 200):
+        asks_share = any(sent[k] != mine[k] for k in sent) if mine else False
+        if mine and stale and may_view(mine, user) and may_edit(mine, user):
+            if not asks_share or may_share(mine, user):
+                return self.stale(resp, mine, user)
+            # Stale and not the owner's to share: either refusal is right.
+            assert resp.status in (403, 409), resp.body
+            assert_error(resp, resp.status)
+            return
+        def permitted(r, u):
+            return may_edit(r, u) and (not asks_share or may_share(r, u))
+
+        if self.answer(site, rid, resp, 200, user, permitted):
             wire = resp.json()
             assert wire["version"] == mine["version"] + 1
-            self.remember(site, wire, report)
+            expected = {k: sent.get(k, mine[k]) for k in ACCESS}
+            assert {k: wire[k] for k in ACCESS} == expected
+            self.figures["transfers"] += expected["owner"] != mine["owner"]
+            self.remember(site, wire, report, user)
 
-    @rule(key=sites, kind=credentials, data=st.data())
-    def delete(self, key, kind, data):
+    def stale(self, resp, mine, user):
+        current = assert_error(resp, 409)["current"]
+        assert without_flags(current) == mine
+        assert {k: current[k] for k in FLAGS if k in current} in ({}, flags(mine, user))
+
+    @rule(key=sites, kind=credentials, user=callers, data=st.data())
+    def delete(self, key, kind, user, data):
         site = self.sites[key]
         rid = self.pick_id(data, site)
-        resp = self.send(site, kind, "DELETE", f"/api/reports/{rid}")
-        if self.allowed(site, kind, resp) and self.answer(site, rid, resp, 204):
+        resp = self.send(site, kind, "DELETE", f"/api/reports/{rid}", user=user)
+        if self.allowed(site, kind, resp) and self.answer(site, rid, resp, 204, user,
+                                                          may_delete):
             del site.reports[rid]
 
-    @rule(key=sites, kind=credentials, data=st.data())
-    def get(self, key, kind, data):
+    @rule(key=sites, kind=credentials, user=callers, data=st.data())
+    def get(self, key, kind, user, data):
         site = self.sites[key]
         rid = self.pick_id(data, site)
-        resp = self.send(site, kind, "GET", f"/api/reports/{rid}")
-        if self.allowed(site, kind, resp) and self.answer(site, rid, resp, 200):
-            assert resp.json() == site.reports[rid]
+        resp = self.send(site, kind, "GET", f"/api/reports/{rid}", user=user)
+        if self.allowed(site, kind, resp) and self.answer(site, rid, resp, 200, user):
+            mine = site.reports[rid]
+            assert resp.json() == mine | flags(mine, user)
 
-    @rule(key=sites, kind=credentials)
-    def export(self, key, kind):
+    @rule(key=sites, kind=credentials, user=callers)
+    def export(self, key, kind, user):
         site = self.sites[key]
-        resp = self.send(site, kind, "GET", "/api/export")
+        resp = self.send(site, kind, "GET", "/api/export", user=user)
         if self.allowed(site, kind, resp):
             exported = {r["id"]: r for r in resp.json()["reports"]}
-            assert exported == site.reports
+            assert exported == {i: r for i, r in site.reports.items()
+                                if may_view(r, user)}
 
-    @rule(key=sites, kind=credentials, batch=st.lists(reports, max_size=3))
-    def import_reports(self, key, kind, batch):
+    @rule(key=sites, kind=credentials, user=callers, batch=st.lists(
+        st.tuples(reports, visibilities, editor_lists, st.sampled_from(USERS)),
+        max_size=3))
+    def import_reports(self, key, kind, user, batch):
         site = self.sites[key]
-        document = {"format": "jql-reports", "version": 1, "reports": batch}
-        resp = self.send(site, kind, "POST", "/api/import", document)
+        entries = [r | {"visibility": v, "editors": e, "owner": o}
+                   for r, v, e, o in batch]
+        document = {"format": "jql-reports", "version": 3, "reports": entries}
+        resp = self.send(site, kind, "POST", "/api/import", document, user=user)
         if not self.allowed(site, kind, resp):
+            return
+        if user is None:
+            assert_error(resp, 403)
             return
         assert resp.status == 201, resp.body
         ids = resp.json()["ids"]
         assert len(ids) == len(batch)
-        for rid, payload in zip(ids, batch, strict=True):
-            got = self.send(site, "valid", "GET", f"/api/reports/{rid}")
-            self.remember(site, got.json(), payload)
+        for rid, entry in zip(ids, entries, strict=True):
+            got = self.send(site, "valid", "GET", f"/api/reports/{rid}", user=user)
+            wire = got.json()
+            assert (wire["owner"], wire["visibility"], wire["editors"]) == (
+                user, entry["visibility"], entry["editors"])
+            self.remember(site, wire, entry, user)
+
+    @rule(key=sites, batch=st.lists(st.tuples(reports, st.booleans()), min_size=1,
+                                    max_size=2))
+    def operator_import(self, key, batch):
+        """The CLI's import: the document's owner is kept, or the report has none."""
+        site = self.sites[key]
+        if site.status is None:
+            return  # no such tenant: the CLI refuses (test_cli)
+        entries = [r | ({"owner": USERS[1], "visibility": "private"} if owned else {})
+                   for r, owned in batch]
+        path = os.path.join(os.path.dirname(self.server.db), "operator-import.json")
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({"format": "jql-reports", "version": 3, "reports": entries}, fh)
+        before = set(stored(self.server.db)[key][2])
+        assert addon.main(["--db", self.server.db, "import", "--client-key", key,
+                           path]) == 0
+        new = set(stored(self.server.db)[key][2]) - before
+        self.figures["requests"] += 1
+        document = addon_export(self.server.db, key)
+        got = sorted((document[i]["name"], document[i]["owner"],
+                      document[i]["visibility"]) for i in new)
+        assert got == sorted((e["name"], e.get("owner"), e.get("visibility", "site"))
+                             for e in entries)
+        for rid in sorted(new, key=lambda i: document[i]["name"]):
+            site.reports[rid] = document[rid]
+            self.owner[rid] = key
+        self.figures["unowned"] += sum(document[i]["owner"] is None for i in new)
 
     # -- what must hold after every step ----------------------------------------------
 
@@ -311,25 +515,34 @@ class TenantIsolation(RuleBasedStateMachine):
     def file_matches_model(self):
         expected = {
             s.key: (s.secret, s.status,
-                    {i: (r["name"], r["version"]) for i, r in s.reports.items()})
+                    {i: row_of(r) for i, r in s.reports.items()})
             for s in self.sites.values() if s.status
         }
         assert stored(self.server.db) == expected
 
     @invariant()
-    def each_tenant_lists_exactly_its_own(self):
+    def each_user_lists_exactly_what_they_may_see(self):
         for site in self.sites.values():
             if site.status is None:
                 continue  # never installed: nothing stored (file_matches_model)
-            resp = self.send(site, "valid", "GET", "/api/reports")
-            if not self.allowed(site, "valid", resp):
-                continue
-            mine = sorted(site.reports.values(),
-                          key=lambda r: (r["name"].translate(FOLD), r["id"]))
-            assert resp.json()["reports"] == [summary(r) for r in mine]
+            ordered = sorted(site.reports.values(),
+                             key=lambda r: (r["name"].translate(FOLD), r["id"]))
+            for user in CALLERS:
+                resp = self.send(site, "valid", "GET", "/api/reports", user=user)
+                if not self.allowed(site, "valid", resp):
+                    break
+                assert resp.json()["reports"] == [
+                    summary(r, user) for r in ordered if may_view(r, user)]
 
 
-def test_tenants_only_ever_see_their_own_reports(server):
+def addon_export(path, key):
+    """The operator's export of a site, by report id."""
+    with contextlib.closing(addon.connect(path)) as db:
+        document = addon.export_document(db, key, everything=True)
+    return {r["id"]: r for r in document["reports"]}
+
+
+def test_users_only_ever_see_and_change_what_they_may(server):
     figures = collections.Counter()
     run_state_machine_as_test(
         lambda: TenantIsolation(server, figures),
@@ -338,6 +551,11 @@ def test_tenants_only_ever_see_their_own_reports(server):
     )
     print(f"\nisolation model: {figures['examples']} examples, "
           f"{figures['requests']} requests, {figures['refused']} forged or stale "
-          f"tokens refused, {figures['cross-tenant 404']} cross-tenant ids refused")
+          f"tokens refused, {figures['cross-tenant 404']} cross-tenant ids refused, "
+          f"{figures['private 404']} private reports hidden, "
+          f"{figures['forbidden 403']} changes forbidden, {figures['transfers']} transfers, {figures['unowned']} "
+          "reports nobody owns")
     assert figures["examples"] >= EXAMPLES
     assert figures["refused"] > 0 and figures["cross-tenant 404"] > 0
+    assert figures["private 404"] > 0 and figures["forbidden 403"] > 0
+    assert figures["transfers"] > 0 and figures["unowned"] > 0
