@@ -10,7 +10,15 @@ import stat
 import pytest
 
 import addon
-from tests.conftest import SECRET_A, SITE, A, install
+from tests.conftest import (
+    SECRET_A,
+    SITE,
+    A,
+    api,
+    context_token,
+    install,
+    make_config,
+)
 
 
 def open_db(path):
@@ -51,6 +59,85 @@ def test_newer_schema_is_refused(tmp_path, config):
             addon.migrate(db)
     with pytest.raises(RuntimeError, match="newer"):
         addon.make_app(config)
+
+
+# The file as schema version 2 left it (written out here, not taken from MIGRATIONS,
+# so that an edit to an applied migration shows up as a failure).
+SCHEMA_2 = """
+CREATE TABLE tenants (
+    client_key TEXT PRIMARY KEY, shared_secret TEXT NOT NULL, base_url TEXT NOT NULL,
+    display_url TEXT, product_type TEXT,
+    status TEXT NOT NULL CHECK (status IN ('installed', 'uninstalled', 'disabled')),
+    installed_at TEXT NOT NULL, updated_at TEXT NOT NULL, uninstalled_at TEXT,
+    kind TEXT NOT NULL DEFAULT 'connect' CHECK (kind IN ('connect', 'forge')));
+CREATE TABLE reports (
+    client_key TEXT NOT NULL REFERENCES tenants(client_key), id TEXT NOT NULL,
+    name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', jql TEXT NOT NULL,
+    config TEXT NOT NULL CHECK (json_valid(config)), version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL, created_by TEXT, updated_at TEXT NOT NULL,
+    updated_by TEXT, PRIMARY KEY (client_key, id));
+PRAGMA user_version = 2;
+"""
+# Odd spacing, key order and escapes: a migration must leave the text as it is.
+CONFIGS = ('{"columns":["key"],"sort":[]}',
+           '{ "columns" : [ "key", "summary" ],\n "groupBy": ["status"], '
+           '"x": "\u00e9" }',
+           '{"pivot":null,"columns":["customfield_10016"],"filters":[{"field":"labels",'
+           '"values":["ui",""]}],"aggregations":[]}')
+CREATORS = ("557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", None,
+            "5b10a2844c20165700ede21g")
+
+
+def version_2_file(path):
+    """A schema-2 database with one site and a report per CREATORS entry."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.executescript(SCHEMA_2)
+        db.execute("INSERT INTO tenants VALUES (?, ?, ?, ?, 'jira', 'installed', "
+                   "'2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', NULL, "
+                   "'connect')", (A, SECRET_A, SITE, SITE))
+        for n, (config, creator) in enumerate(zip(CONFIGS, CREATORS, strict=True)):
+            db.execute("INSERT INTO reports VALUES (?, ?, ?, '', 'project = X', ?, 3, "
+                       "'2025-02-01T00:00:00.000Z', ?, '2025-03-01T00:00:00.000Z', ?)",
+                       (A, f"r{n}", f"Report {n}", config, creator, creator))
+
+
+def report_rows(path):
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute(
+            "SELECT *, CAST(config AS BLOB) AS config_bytes FROM reports ORDER BY id")
+        return [dict(r) | {"config_bytes": bytes(r["config_bytes"])} for r in rows]
+
+
+def test_migration_to_owners_keeps_every_report_as_it_was(tmp_path):
+    path = str(tmp_path / "v2.db")
+    version_2_file(path)
+    before = report_rows(path)
+    with open_db(path) as db:
+        addon.migrate(db)
+        assert addon.schema_version(db) == len(addon.MIGRATIONS)
+    after = report_rows(path)
+    added = {"owner", "visibility", "editors"}
+    assert [{k: v for k, v in r.items() if k not in added} for r in after] == before
+    assert [(r["owner"], r["visibility"], r["editors"]) for r in after] == [
+        (creator, "site", '"site"') for creator in CREATORS]
+    assert [r["config_bytes"] for r in after] == [c.encode() for c in CONFIGS]
+
+
+def test_migrated_reports_are_the_sites_as_before(tmp_path, start_server, install_keys):
+    path = str(tmp_path / "v2.db")
+    version_2_file(path)
+    server = start_server(make_config(tmp_path, install_keys.url, db=path))
+    other = "5b109f2e9729b51b54dc274d"
+    listed = api(server, "GET", "/api/reports", context_token(A, SECRET_A, other))
+    flags = [(r["owner"], r["visibility"], r["canEdit"], r["canDelete"], r["canShare"])
+             for r in listed.json()["reports"]]
+    assert flags == [(CREATORS[0], "site", True, False, False),
+                     (None, "site", True, True, False),
+                     (CREATORS[2], "site", True, False, False)]
+    token = context_token(A, SECRET_A, CREATORS[0])
+    mine = api(server, "GET", "/api/reports/r0", token)
+    assert (mine.json()["editors"], mine.json()["canShare"]) == ("site", True)
 
 
 ####################################################################################
