@@ -1,6 +1,8 @@
 // Builds the Forge Custom UI resource: a copy of ../static fit for Forge, plus the bridge bundle.
 // @ts-check
-import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -8,6 +10,9 @@ import { build } from 'esbuild';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(HERE, '..', 'static');
 const OUT = join(HERE, 'static');
+// The dashboard gadget's resource: Forge opens a resource's index.html, so the gadget's page
+// (../static/gadget.html) becomes the index of a copy of its own.
+const GADGET_OUT = join(HERE, 'gadget');
 const BUNDLE = join(OUT, 'js', 'vendor', 'forge-bridge.js');
 const LEFT_OUT = [join(SOURCE, 'js', 'demo')];
 const BRIDGE_EXPORTS = ['requestJira', 'invokeRemote', 'view', 'router'];
@@ -24,6 +29,8 @@ const PAGE_EDITS = [
   { pattern: /\b(src|href)="static\//g, replacement: '$1="./' },
   { pattern: /<a href="privacy"[^>]*>/g, replacement: '<a href="privacy.html">' },
 ];
+/** The pages that load all.js under Connect. */
+const PAGES_WITH_ALL_JS = ['index.html', 'gadget.html'];
 /** What Forge's default content security policy blocks in a page. */
 const BLOCKED = [
   ['an inline script', /<script(?![^>]*\bsrc=)[^>]*>/i],
@@ -51,7 +58,7 @@ function editPage(name) {
   const path = join(OUT, name);
   let html = readFileSync(path, 'utf8');
   for (const { pattern, replacement, required } of PAGE_EDITS) {
-    if (required && name === 'index.html' && !pattern.test(html)) {
+    if (required && PAGES_WITH_ALL_JS.includes(name) && !pattern.test(html)) {
       throw new Error(`${name}: expected to match ${pattern}`);
     }
     html = html.replace(pattern, replacement);
@@ -81,6 +88,14 @@ async function bundleBridge() {
   });
 }
 
+/** Copy the built resource to ./gadget, its page being gadget.html; the app's pages go. */
+function copyGadget() {
+  rmSync(GADGET_OUT, { recursive: true, force: true });
+  cpSync(OUT, GADGET_OUT, { recursive: true });
+  rmSync(join(GADGET_OUT, 'index.html'));
+  renameSync(join(GADGET_OUT, 'gadget.html'), join(GADGET_OUT, 'index.html'));
+}
+
 /** @param {string} dir @returns {string[]} */
 const filesUnder = (dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' })
   .filter((name) => statSync(join(dir, name)).isFile());
@@ -90,10 +105,12 @@ async function main() {
   copyStatic();
   filesUnder(OUT).filter((name) => name.endsWith('.html')).forEach(editPage);
   await bundleBridge();
+  copyGadget();
   const files = filesUnder(OUT).length;
   const kb = (statSync(BUNDLE).size / 1024).toFixed(1);
   const ms = Math.round(performance.now() - started);
-  console.log(`Built ${relative(process.cwd(), OUT)}: ${files} files, bridge ${kb} KB, ${ms} ms`);
+  console.log(`Built ${relative(process.cwd(), OUT)} and ${relative(process.cwd(), GADGET_OUT)}: `
+    + `${files} files each, bridge ${kb} KB, ${ms} ms`);
 }
 
 main().catch((error) => {

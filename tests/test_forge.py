@@ -104,3 +104,40 @@ def test_validation_fails_when_the_admin_page_names_no_endpoint(built, tmp_path)
     shutil.copytree(built, tmp_path / "static")
     with pytest.raises(pytest.fail.Exception, match="undefined endpoint.*jqlr-admin-gone"):
         run_in_forge(node(), "validate.mjs", str(tmp_path / "manifest.yml"))
+
+
+GADGET = FORGE / "gadget"
+
+
+def test_gadget_resource_is_the_gadget_page_and_its_modules(built):
+    html = (GADGET / "index.html").read_text(encoding="utf-8")
+    assert '<script type="module" src="./js/gadget/main.js"></script>' in html
+    assert "all.js" not in html and INLINE_SCRIPT.findall(html) == []
+    assert "js/main.js" not in html.replace("js/gadget/main.js", "")
+    assert (GADGET / "js" / "vendor" / "forge-bridge.js").is_file()
+    assert not (GADGET / "js" / "demo").exists()
+
+
+def test_dashboard_gadget_edits_in_its_own_resource_and_reads_reports_remotely(manifest):
+    (gadget,) = manifest["modules"]["jira:dashboardGadget"]
+    # Forge's jira:dashboardGadget reference: title, description and thumbnail are required;
+    # `edit` with a resource gives the edit view, which stores with view.submit.
+    assert (gadget["key"], gadget["resource"], gadget["edit"]) == (
+        "jqlr-gadget", "gadget", {"resource": "gadget"})
+    assert gadget["resolver"] == {"endpoint": "jqlr-api"}
+    assert gadget["title"] and gadget["description"]
+    assert gadget["thumbnail"] == "${JQLR_BASE_URL}/static/icon.svg"
+    resources = {r["key"]: r["path"] for r in manifest["resources"]}
+    assert resources == {"ui": "static", "gadget": "gadget"}
+
+
+def test_validation_fails_when_the_gadget_edits_in_no_resource(built, tmp_path):
+    manifest = (FORGE / "manifest.yml").read_text(encoding="utf-8")
+    broken = manifest.replace("      edit:\n        resource: gadget",
+                              "      edit:\n        resource: gadget-gone")
+    assert broken != manifest
+    (tmp_path / "manifest.yml").write_text(broken, encoding="utf-8")
+    shutil.copytree(built, tmp_path / "static")
+    shutil.copytree(GADGET, tmp_path / "gadget")
+    with pytest.raises(pytest.fail.Exception, match="gadget-gone"):
+        run_in_forge(node(), "validate.mjs", str(tmp_path / "manifest.yml"))
