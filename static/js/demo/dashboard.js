@@ -9,7 +9,10 @@ import { showUserSwitcher, startAsChosenUser } from './switcher.js';
  * sessionStorage, so that they outlive a reload of a gadget and of the page.
  */
 const DASHBOARD = '10000';
-const ITEMS = ['1', '2', '3'];
+// `?gadgets=1` shows the first only (bench/gadget.py measures one frame alone).
+const COUNT = Math.min(3, Math.max(1, Number(new URLSearchParams(window.location.search)
+  .get('gadgets')) || 3));
+const ITEMS = ['1', '2', '3'].slice(0, COUNT);
 const STORE_KEY = 'jqlr-demo-dashboard';
 const OWNER = DEMO_USERS[0].user.accountId;
 

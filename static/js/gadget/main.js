@@ -3,7 +3,6 @@
 import { pickGadget } from '../host/gadget.js';
 import { pickHost } from '../host/hosts.js';
 import { button, h } from '../ui/dom.js';
-import { settingsForm } from './edit.js';
 import { readSettings } from './settings.js';
 import { loadShown } from './show.js';
 
@@ -98,6 +97,7 @@ async function configure() {
     return;
   }
   try {
+    const { settingsForm } = await import('./edit.js'); // only when configuring
     say(await settingsForm(host, before, {
       onSave: async (chosen) => {
         await gadget.save(chosen);

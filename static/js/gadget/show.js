@@ -5,9 +5,6 @@ import { loadFields, loadIssues, userTimeZone } from '../jira/jira.js';
 import { reportFields } from '../engine/report.js';
 import { aggregateChips, cellContent, extraColumns, fieldName, issueCount, issueLink }
   from '../view/cells.js';
-import { renderChart } from '../view/chart.js';
-import { renderSeries, seriesOf } from '../view/line-chart.js';
-import { renderPivot } from '../view/pivot-table.js';
 import * as state from '../view/state.js';
 import { formatNumber, h } from '../ui/dom.js';
 import { partToShow } from './settings.js';
@@ -49,25 +46,30 @@ export async function loadShown(host, settings) {
   const loaded = await loadIssues(host, { jql: report.jql, fields: reportFields(report) });
   state.hold({ report, fields: known, issues: loaded.issues, note: loaded.note,
     unloaded: loaded.unloaded, timeZone });
-  return { kind: 'shown', report, body: renderPart(host, settings) };
+  return { kind: 'shown', report, body: await renderPart(host, settings) };
 }
 
 /**
- * The part of the held report the settings ask for.
+ * The part of the held report the settings ask for. Each kind's view is imported when shown,
+ * so a gadget loads the modules of its own part only.
  * @param {Host} host
  * @param {Settings} settings
  */
-function renderPart(host, settings) {
+async function renderPart(host, settings) {
   const data = /** @type {state.Held} */ (state.current());
   const part = partToShow(settings.show, data.config);
   const summary = h('p', { className: 'summary', 'data-testid': 'gadget-summary' },
     h('strong', null, issueCount(data.result.totals.count)),
     data.unloaded.length ? `, ${issueCount(data.unloaded.length)} could not be loaded` : '');
   let body;
-  if (part === 'pivot') body = renderPivot(host, data);
-  else if (part === 'series') body = renderSeries(host, seriesOf(data), data.timeZone !== null);
-  else if (part === 'chart') body = renderChart(host, data.config, data.result, data.fields);
-  else body = firstRows(host, data, settings.rows);
+  if (part === 'pivot') body = (await import('../view/pivot-table.js')).renderPivot(host, data);
+  else if (part === 'series') {
+    const { renderSeries, seriesOf } = await import('../view/line-chart.js');
+    body = renderSeries(host, seriesOf(data), data.timeZone !== null);
+  } else if (part === 'chart') {
+    const { renderChart } = await import('../view/chart.js');
+    body = renderChart(host, data.config, data.result, data.fields);
+  } else body = firstRows(host, data, settings.rows);
   return h('div', { className: `gadget-part gadget-${part}`, 'data-part': part }, summary,
     body ?? h('p', { className: 'empty' }, 'No issues match this report.'));
 }
