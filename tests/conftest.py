@@ -443,8 +443,9 @@ def create(server, client_key, secret, **overrides):
 ####################################################################################
 
 APP_KEY = "jql-reports"
-# Global permission keys of Jira Cloud (id, name), as "Get all permissions" lists
-# them; Jira answers 400 to a key it does not know (SYSTEM_ADMIN is Data Center's).
+# Global permission keys (id, name) as "Get all permissions" lists them; Jira answers
+# 400 to a key it does not know. The Cloud REST spec names ADMINISTER as the
+# administrator's key; SYSTEM_ADMIN is known here as Data Center's Java API key only.
 GLOBAL_PERMISSIONS = {"ADMINISTER": ("0", "Administer Jira"),
                       "USER_PICKER": ("27", "Browse users and groups")}
 CHECK_PATH = "/rest/api/3/permissions/check"
