@@ -60,7 +60,8 @@ def test_descriptor_declares_a_jwt_connect_app(server):
 
 # The fields Atlassian documents for each module type we declare, required ones first
 # (developer.atlassian.com/cloud/jira/platform/modules/page/, …/modules/project-page/,
-# …/modules/admin-page/, …/modules/dashboard-item/). A misspelt or unknown field is ignored by Jira, silently.
+# …/modules/admin-page/, …/modules/dashboard-item/). A misspelt or unknown field is
+# ignored by Jira, silently.
 DOCUMENTED = {
     "generalPages": ({"key", "name", "url"},
                      {"cacheable", "conditions", "icon", "location", "params", "weight"}),

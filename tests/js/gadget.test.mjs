@@ -75,7 +75,8 @@ test('a Connect gadget keeps its settings in its dashboard item property', async
       body: answer?.body ? JSON.parse(answer.body) : null};
   };
   let edit = /** @type {Function|null} */ (null);
-  const AP = {jira: {DashboardItem: {onDashboardItemEdit: (/** @type {any} */ f) => { edit = f; }}}};
+  const onDashboardItemEdit = (/** @type {any} */ f) => { edit = f; };
+  const AP = {jira: {DashboardItem: {onDashboardItemEdit}}};
   const gadget = connectGadget(AP, requestJira);
   assert.equal(await gadget.load(), null);
   const settings = {reportId: 'r1', show: /** @type {const} */ ('auto'), rows: 10,
@@ -109,3 +110,16 @@ test('a Forge gadget reads its configuration from the context and submits it wit
     assert.equal(gadget.reportPath('r2'), '/jira/apps/app-1/env-2?report=r2');
     assert.equal(forgeGadget(bridge, {extension: {}}).configurable, false);
   });
+
+test('the gadget keeps nothing in the browser: its settings are Jira\'s', async () => {
+  const {readFile, readdir} = await import('node:fs/promises');
+  const folder = new URL('../../static/js/gadget/', import.meta.url);
+  const files = [...(await readdir(folder)).map((name) => new URL(name, folder)),
+    new URL('../../static/js/host/gadget.js', import.meta.url)];
+  assert.ok(files.length >= 5);
+  for (const file of files) {
+    const source = await readFile(file, 'utf8');
+    assert.doesNotMatch(source, /localStorage|sessionStorage|indexedDB|document\.cookie/,
+      file.pathname);
+  }
+});

@@ -12,9 +12,9 @@
  *   reportPath(reportId: string): string|null,
  * }} Gadget  editing: the frame was opened to configure the gadget (Forge's edit entry
  *   point); configurable: the settings can be changed in this frame (Forge's view cannot:
- *   the user picks Edit in the gadget's menu); load: the stored settings value, null when none; onEdit: Jira's "Configure"
- *   on a gadget already shown (Connect); reportPath: the site-relative address of the app's
- *   page showing a report, null when unknown
+ *   the user picks Edit in the gadget's menu); load: the stored settings value, null when
+ *   none; onEdit: Jira's "Configure" on a gadget already shown (Connect); reportPath: the
+ *   site-relative address of the app's page showing a report, null when unknown
  */
 
 // Built into the Forge resource only (forge/build.mjs), as in hosts.js.
@@ -114,6 +114,8 @@ function forgeApp(localId) {
 function jiraMessage(answer, doing) {
   const said = answer.body?.errorMessages?.[0];
   const reason = said ? `: ${said}` : ` (Jira answered ${answer.status})`;
-  if (answer.status === 403) return `Only the dashboard's owner can ${doing} its gadgets' settings.`;
+  if (answer.status === 403) {
+    return `Only the dashboard's owner can ${doing} its gadgets' settings.`;
+  }
   return `Could not ${doing} the gadget's settings${reason}`;
 }
