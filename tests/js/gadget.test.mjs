@@ -123,3 +123,19 @@ test('the gadget keeps nothing in the browser: its settings are Jira\'s', async 
       file.pathname);
   }
 });
+
+test('Configure reaches a Connect gadget through AP.require where AP has no jira module', () => {
+  Object.assign(globalThis, {window: {location: {search: '?dashboardId=1&dashboardItemId=2'}}});
+  let edit = /** @type {Function|null} */ (null);
+  const jira = {DashboardItem: {onDashboardItemEdit: (/** @type {any} */ f) => { edit = f; }}};
+  /** @type {string[][]} */
+  const asked = [];
+  const AP = {require: (/** @type {string[]} */ names, /** @type {Function} */ use) => {
+    asked.push(names);
+    use(jira);
+  }};
+  let edited = 0;
+  connectGadget(AP, async () => /** @type {any} */ ({})).onEdit(() => { edited += 1; });
+  edit?.();
+  assert.deepEqual([asked, edited], [[['jira']], 1]);
+});

@@ -65,8 +65,13 @@ export function connectGadget(AP, requestJira) {
     },
     // all.js's jira module: DashboardItem.onDashboardItemEdit(listener), called when the user
     // picks Configure in the gadget's menu (atlassian-connect-js, jira module; Atlassian's
-    // dashboard item example app calls it the same way).
-    onEdit: (listener) => AP.jira?.DashboardItem?.onDashboardItemEdit?.(listener),
+    // dashboard item example app reaches it through AP.require(['jira'], …), kept for an
+    // all.js that has no AP.jira.DashboardItem).
+    onEdit: (listener) => {
+      if (AP.jira?.DashboardItem) AP.jira.DashboardItem.onDashboardItemEdit(listener);
+      else AP.require?.(['jira'], (/** @type {any} */ jira) =>
+        jira.DashboardItem.onDashboardItemEdit(listener));
+    },
     setTitle: (title) => AP.jira?.setDashboardItemTitle?.(title),
     // A Connect general page lives at /plugins/servlet/ac/<app key>/<module key>; the app
     // keeps its place in the anchor (AP.history): `#!report=<id>`.
