@@ -1058,20 +1058,23 @@ def admin_remove_report(db, tenant, report_id):
     return bottle.HTTPResponse(status=204)
 
 
+def tenant_page(tenant, filename):
+    """An iframe page of ours, framed only by Jira and the tenant's own domain."""
+    origin = _origin(tenant.display_url)
+    ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
+    return page_response(filename, ancestors)
+
+
 def reports_page(tenant):
     """The iframe page Jira loads (global, project and admin pages; the admin page's
     API calls prove the admin by asking Jira, see require_admin)."""
-    origin = _origin(tenant.display_url)
-    ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
-    return page_response("index.html", ancestors)
+    return tenant_page(tenant, "index.html")
 
 
 def gadget_page(tenant):
     """The dashboard gadget's iframe page (jiraDashboardItems), checked as every page is;
     its settings live in Jira (a dashboard item property), never here."""
-    origin = _origin(tenant.display_url)
-    ancestors = FRAME_ANCESTORS + (f" {origin}" if origin else "")
-    return page_response("gadget.html", ancestors)
+    return tenant_page(tenant, "gadget.html")
 
 
 def privacy_page():
