@@ -500,10 +500,10 @@ class TenantIsolation(RuleBasedStateMachine):
         new = set(stored(self.server.db)[key][2]) - before
         self.figures["requests"] += 1
         document = addon_export(self.server.db, key)
-        got = sorted((document[i]["name"], document[i]["owner"],
-                      document[i]["visibility"]) for i in new)
-        assert got == sorted((e["name"], e.get("owner"), e.get("visibility", "site"))
-                             for e in entries)
+        got = sorted(((document[i]["name"], document[i]["owner"],
+                       document[i]["visibility"]) for i in new), key=repr)
+        assert got == sorted(((e["name"], e.get("owner"), e.get("visibility", "site"))
+                              for e in entries), key=repr)  # repr: owners may be None
         for rid in sorted(new, key=lambda i: document[i]["name"]):
             site.reports[rid] = document[rid]
             self.owner[rid] = key
