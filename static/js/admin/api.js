@@ -1,6 +1,6 @@
 // Calls to our server's admin API (/api/admin/*), through the host; error bodies become ApiError.
 // @ts-check
-import { ApiError } from '../server/api.js';
+import { call } from '../server/api.js';
 
 /**
  * A report as the admin page lists it: every report of the site, private ones included.
@@ -9,20 +9,6 @@ import { ApiError } from '../server/api.js';
  *   editors: 'site'|string[]}} AdminReport
  * @typedef {import('../host/host.js').Host} Host
  */
-
-/**
- * @param {Host} host
- * @param {string} path
- * @param {{method?: string, body?: any}} [options]
- */
-async function call(host, path, options) {
-  const response = await host.requestServer(path, options);
-  if (response.ok) return response.body;
-  const body = response.body ?? {};
-  const message = typeof body.error === 'string'
-    ? body.error : `The server answered ${response.status}.`;
-  throw new ApiError(response.status, message, body.fields ?? {}, body.current ?? undefined);
-}
 
 /** @param {string} id */
 const reportPath = (id) => `api/admin/reports/${encodeURIComponent(id)}`;

@@ -47,11 +47,13 @@ export class ApiError extends Error {
 }
 
 /**
+ * One call to our server through the host: its JSON body, or an ApiError with the server's
+ * message, field errors and (on a 409) the stored report.
  * @param {Host} host
  * @param {string} path
  * @param {{method?: string, body?: any}} [options]
  */
-async function call(host, path, options) {
+export async function call(host, path, options) {
   const response = await host.requestServer(path, options);
   if (response.ok) return response.body;
   const body = response.body ?? {};
