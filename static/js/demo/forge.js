@@ -60,9 +60,11 @@ async function invokeRemote(input) {
 }
 
 /**
- * Forge's side: our server at `path` (relative to the page) with a fresh token. A 401 (kept for
- * token failures) and an answer that is not JSON reject, as Atlassian's page lists; any other
- * status resolves `{status, headers, body}`.
+ * Forge's side: our server at `path` (relative to the page) with the caller's headers and a
+ * fresh token. A 401 (kept for token failures) and an answer that is not JSON reject, as
+ * Atlassian's page lists; any other status resolves `{status, headers, body}`, for the
+ * bridge checks none: a 304 (If-None-Match named the current answer) with its headers and no
+ * body.
  * @param {Invoke} input
  * @returns {Promise<RemoteAnswer>}
  */

@@ -109,11 +109,13 @@ async function requestJira(bridge, path, { method = 'GET', body } = {}) {
  * @param {RequestOptions} [options]
  * @returns {Promise<HostResponse>}
  */
-async function requestServer(bridge, path, { method = 'GET', body } = {}) {
-  // The bridge sends only the headers it is given (@forge/bridge 7.2.0, invoke-endpoint.js)
-  // and Forge's docs promise no content type, while our server refuses a body without one.
+async function requestServer(bridge, path, { method = 'GET', body, headers } = {}) {
+  // The bridge hands the input, headers included, to Forge as it is and adds none
+  // (@forge/bridge 7.2.0, out/invoke-endpoint/invoke-endpoint.js), and Forge's docs promise
+  // no content type, while our server refuses a body without one.
+  const sent = { ...headers, ...(body !== undefined && { 'Content-Type': 'application/json' }) };
   const input = { path: `/${path.replace(/^\/+/, '')}`, method,
-    ...(body !== undefined && { headers: { 'Content-Type': 'application/json' }, body }) };
+    ...(Object.keys(sent).length > 0 && { headers: sent }), ...(body !== undefined && { body }) };
   let answer;
   try {
     answer = await bridge.invokeRemote(input);
@@ -125,7 +127,9 @@ async function requestServer(bridge, path, { method = 'GET', body } = {}) {
 }
 
 /**
- * The Host's response for what invokeRemote resolved.
+ * The Host's response for what invokeRemote resolved. The bridge checks no status: it
+ * resolves `{...(success ? payload : error)}` with each header list joined by commas
+ * (invoke-endpoint.js), so a 304 that Forge passes on comes as `{status: 304, headers}`.
  * @param {{status: number, headers?: Record<string, string|string[]>, body?: any}} answer
  * @returns {HostResponse}
  */

@@ -6,7 +6,7 @@ import { parseJson } from './json.js';
 /**
  * @typedef {{status: number, ok: boolean, headers: {get(name: string): string|null},
  *   body: any}} HostResponse
- * @typedef {{method?: string, body?: any}} RequestOptions
+ * @typedef {{method?: string, body?: any, headers?: Record<string, string>}} RequestOptions
  * @typedef {{projectKey?: string, projectId?: string, admin: boolean}} HostContext  admin: the
  *   page is the app's admin page (Connect adminPages, Forge jira:adminPage), whose calls go to
  *   /api/admin/*; the server asks Jira itself whether the user may make them
@@ -107,17 +107,17 @@ function xhrResponse(xhr, text) {
 }
 
 /**
- * Call our own server with a fresh context token.
+ * Call our own server with a fresh context token, and with the options' headers.
  * @param {any} AP
  * @param {string} path
  * @param {RequestOptions} [options]
  * @returns {Promise<HostResponse>}
  */
-async function requestServer(AP, path, { method = 'GET', body } = {}) {
+async function requestServer(AP, path, { method = 'GET', body, headers: given } = {}) {
   const token = await AP.context.getToken();
   const response = await fetch(new URL(path, SERVER_ROOT), {
     method,
-    headers: { Authorization: `JWT ${token}`, 'Content-Type': 'application/json' },
+    headers: { ...given, Authorization: `JWT ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

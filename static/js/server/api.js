@@ -56,22 +56,51 @@ export class ApiError extends Error {
 export async function call(host, path, options) {
   const response = await host.requestServer(path, options);
   if (response.ok) return response.body;
+  throw apiError(response);
+}
+
+/**
+ * The ApiError for an answer that is not a success.
+ * @param {import('../host/host.js').HostResponse} response
+ */
+function apiError(response) {
   const body = response.body ?? {};
   const message = typeof body.error === 'string'
     ? body.error : `The server answered ${response.status}.`;
-  throw new ApiError(response.status, message, body.fields ?? {}, body.current ?? undefined);
+  return new ApiError(response.status, message, body.fields ?? {}, body.current ?? undefined);
 }
 
 /** @param {string} id */
 const reportPath = (id) => `api/reports/${encodeURIComponent(id)}`;
 
 /**
- * The reports the user may view, without their configuration.
+ * The last report list each host was answered, with its ETag. The server marks JSON
+ * `Cache-Control: no-cache, no-store`, so the browser keeps none of it: the page does. A
+ * request carrying If-None-Match skips the browser's HTTP cache and its 304 reaches the page
+ * as it is (Fetch standard, "fetch" § HTTP-network-or-cache fetch).
+ * @type {WeakMap<Host, {etag: string, reports: ReportSummary[]}>}
+ */
+const lists = new WeakMap();
+
+/**
+ * The reports the user may view, without their configuration. The list is asked for with
+ * the ETag of the last one (If-None-Match), and a 304 (unchanged) answers it from memory.
+ * The same array comes back while it is current: its callers (list/list.js,
+ * gadget/edit.js) only read it.
  * @param {Host} host
  * @returns {Promise<ReportSummary[]>}
  */
 export async function listReports(host) {
-  return (await call(host, 'api/reports')).reports;
+  const held = lists.get(host);
+  const headers = held && { 'If-None-Match': held.etag };
+  const response = await host.requestServer('api/reports', headers && { headers });
+  if (held && response.status === 304) return held.reports;
+  if (!response.ok) throw apiError(response);
+  const { reports } = response.body;
+  const etag = response.headers.get('ETag');
+  if (etag) lists.set(host, { etag, reports });
+  else lists.delete(host);
+  return reports;
 }
 
 /**
