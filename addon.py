@@ -38,10 +38,11 @@ import urllib.parse
 import uuid
 
 import bottle
-import waitress
 
 import auth
+import listener
 from access import access_problem, may_delete, may_view, merged_access, rights
+from cache import NOTICE_SECONDS, Cache, etag_matches
 from validation import (
     CONFIG_KEYS,
     EXPORT_FORMAT,
@@ -556,9 +557,15 @@ def _forge_caller(token):
 
 
 def forge_tenant(db, token):
-    """The Forge tenant of a valid invocation token, created on first sight."""
+    """The Forge tenant of a valid invocation token, created on first sight.
+
+    An uninstalled site comes back with a token issued after its uninstall, never
+    with one issued in an earlier second (a replay of a token from before it)."""
     caller = _forge_caller(token)
-    row = select_tenant(db, caller.client_key, "forge")
+    row = known_tenant(db, caller.client_key, "forge")
+    if row is not None and row["status"] == "uninstalled" and \
+            caller.issued_at < int(_epoch_seconds(row["uninstalled_at"])):
+        raise auth.AuthError("invalid token", "issued before the site's uninstall")
     site = caller.site_url or (row["base_url"] if row else "")
     if row is None or row["status"] != "installed" or row["base_url"] != site:
         with write(db):
@@ -567,7 +574,11 @@ def forge_tenant(db, token):
     if row is None:
         raise auth.AuthError("invalid token", "the key belongs to a Connect tenant")
     return auth.Tenant(caller.client_key, row["base_url"], row["base_url"],
-                       caller.account_id, "forge", caller.api_url)
+                       caller.account_id, "forge", caller.api_url, caller.valid_until)
+
+
+def _epoch_seconds(stamp):
+    return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def _verify(db, kind):
@@ -584,7 +595,13 @@ def _verify(db, kind):
             return forge_tenant(db, token)
     statuses = ("installed", "disabled") if kind == "lifecycle" else ("installed",)
     return auth.verify_tenant_token(token, _expected_qsh(kind),
-                                    lambda key: select_tenant(db, key), statuses)
+                                    lambda key: known_tenant(db, key), statuses)
+
+
+def known_tenant(db, client_key, kind="connect"):
+    """select_tenant, read once until the database changes (cache.py)."""
+    cache = bottle.request.app.config["addon.cache"]
+    return cache.tenant((client_key, kind), lambda: select_tenant(db, client_key, kind))
 
 
 def authenticate(db, kind):
@@ -594,9 +611,20 @@ def authenticate(db, kind):
     api: Authorization JWT with context-qsh, or Bearer <Forge Invocation Token>
     (admin routes too, then require_admin);
     forge: a Forge Invocation Token (Forge lifecycle calls).
+    An api token is verified once: the client sends the same one until it nears its
+    expiry, and the cache keeps its caller until then (cache.py says when it forgets).
     """
     try:
-        return _verify(db, kind)
+        if kind != "api":
+            return _verify(db, kind)
+        cache = bottle.request.app.config["addon.cache"]
+        text = bottle.request.environ.get("HTTP_AUTHORIZATION") or ""
+        tenant = cache.token(text)
+        if tenant is None:
+            epoch = cache.epoch
+            tenant = _verify(db, kind)
+            cache.keep(cache.tokens, text, tenant, epoch)
+        return tenant
     except auth.AuthError as err:
         refuse(err)
 
@@ -676,13 +704,17 @@ TRANSIENT_ERRORS = {5, 6, 8, 10, 13, 14}
 
 
 class RequestPlugin:
-    """Give handlers a ``db`` connection and a verified ``tenant`` by parameter name."""
+    """Give handlers a ``db`` connection and a verified ``tenant`` by parameter name.
+
+    Each request first lets the cache notice changes made elsewhere, and a request
+    that changed rows drops the cache before its answer goes out (cache.py)."""
 
     name = "jql-reports"
     api = 2
 
-    def __init__(self, pool):
+    def __init__(self, pool, cache):
         self.pool = pool
+        self.cache = cache
 
     def apply(self, callback, route):
         args = route.get_callback_args()
@@ -692,7 +724,9 @@ class RequestPlugin:
 
         def wrapper(*a, **kw):
             db = self.pool.get()
+            changes = db.total_changes
             try:
+                self.cache.notice(db)
                 if "tenant" in args:
                     kw["tenant"] = authenticate(db, "api" if kind == "admin" else kind)
                     if kind == "admin":
@@ -711,22 +745,30 @@ class RequestPlugin:
             finally:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
+                if db.total_changes != changes:
+                    self.cache.drop()
 
         return wrapper
 
 
-def security_headers(resp):
-    """Headers every response carries, errors included."""
-    resp.set_header("X-Content-Type-Options", "nosniff")
-    resp.set_header("Referrer-Policy", "no-referrer")
-    config = bottle.request.app.config if "bottle.app" in bottle.request.environ else {}
+def answer_headers(config):
+    """The headers every answer carries, errors included, worked out once per app.
+
+    Static files set their own Cache-Control, pages their own CSP; everything else
+    is never cached or framed."""
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+               "Cache-Control": NO_CACHE, "Content-Security-Policy": "frame-ancestors 'none'"}
     if _base_url(config).startswith("https://"):
-        resp.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Static files set their own; pages and JSON are never cached or framed.
-    if "Cache-Control" not in resp.headers:
-        resp.set_header("Cache-Control", NO_CACHE)
-    if "Content-Security-Policy" not in resp.headers:
-        resp.set_header("Content-Security-Policy", "frame-ancestors 'none'")
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
+def security_headers(resp):
+    """Add the app's answer headers to ``resp`` where it has not set its own."""
+    own = resp.headers
+    for name, value in bottle.request.app.config["addon.headers"].items():
+        if name not in own:
+            own[name] = value
 
 
 def json_error(err):
@@ -851,11 +893,30 @@ def _summary(row):
 
 
 def list_reports(db, tenant):
-    """GET /api/reports: the reports the caller may see, summarised."""
+    """GET /api/reports: the reports the caller may see, summarised.
+
+    The answer's bytes are kept per site and user until the data changes (cache.py);
+    a client that sends the ETag it holds gets a 304 while it is still current."""
+    cache = bottle.request.app.config["addon.cache"]
     user = tenant.account_id
-    rows = select_reports(db, tenant.client_key)
-    return json_response({"reports": [_summary(r) | rights(r, user)
-                                      for r in rows if may_view(r, user)]})
+    key = (tenant.client_key, user)
+    found = cache.answer(key)
+    if found is None:
+        epoch = cache.epoch
+        rows = select_reports(db, tenant.client_key)
+        body = json.dumps({"reports": [_summary(r) | rights(r, user)
+                                       for r in rows if may_view(r, user)]})
+        found = cache.keep_answer(key, body.encode(), epoch)
+    return tagged_response(*found)
+
+
+def tagged_response(tag, body):
+    """A JSON answer with its ETag, or 304 when the request's If-None-Match has it."""
+    if etag_matches(bottle.request.environ.get("HTTP_IF_NONE_MATCH"), tag):
+        return bottle.HTTPResponse(status=304, ETag=tag)
+    resp = bottle.HTTPResponse(body, ETag=tag)
+    resp.content_type = "application/json"
+    return resp
 
 
 def report_or_404(db, tenant, report_id):
@@ -1104,6 +1165,9 @@ def make_app(config, first_routes=()):
     migrate_file(config["addon.db"])
     pool = ConnectionPool(config["addon.db"])
     app.config["addon.pool"] = pool
+    app.config["addon.cache"] = cache = Cache(
+        config.get("addon.notice_seconds", NOTICE_SECONDS))
+    app.config["addon.headers"] = answer_headers(config)
     timeout = config.get("addon.key_timeout", 3.0)
     # A quarter of the worker threads at most may wait on key servers (at least one).
     slots = max(1, config.get("addon.threads", 8) // 4)
@@ -1114,7 +1178,7 @@ def make_app(config, first_routes=()):
         app.config["addon.fit"] = auth.FitVerifier(
             config["addon.forge_app_id"], config.get("addon.forge_jwks_url"), timeout,
             config.get("addon.forge_keys"))
-    app.install(RequestPlugin(pool))
+    app.install(RequestPlugin(pool, cache))
     app.add_hook("after_request", lambda: security_headers(bottle.response))
     for status in ERROR_STATUSES:
         app.error(status)(json_error)
@@ -1136,10 +1200,7 @@ def run_server(app, config, banner):
     """Listen, print ``banner``, then serve the app with waitress until interrupted."""
     host, port = config["addon.host"], config["addon.port"]
     try:
-        server = waitress.create_server(
-            app, host=host, port=port, threads=config["addon.threads"],
-            url_prefix=urllib.parse.urlsplit(_base_url(config)).path,
-            max_request_body_size=1024 * 1024, ident="jql-reports")
+        server = listener.make_server(app, host, port, config["addon.threads"])
     except OSError as err:
         app.config["addon.pool"].close()
         if err.errno == errno.EADDRINUSE:
@@ -1444,7 +1505,7 @@ def _backup_files(folder):
 
 
 def _tenant_or_fail(db, client_key):
-    row = select_tenant(db, client_key)
+    row = select_tenant(db, client_key) or select_tenant(db, client_key, "forge")
     if row is None:
         raise CliError(f"no tenant with client key {client_key!r}")
     return row

@@ -20,13 +20,13 @@ import urllib.parse
 import atlassian_jwt
 import jwt
 import pytest
-import waitress
 from atlassian_jwt.url_utils import hash_url
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from waitress import wasyncore
 
 import addon
+import listener
 
 BASE_URL = "https://reports.example.test"
 SITE = "https://acme.atlassian.net"
@@ -157,6 +157,10 @@ def make_config(tmp_path, keys_url, **overrides):
         "addon.install_keys_url": keys_url,
         "addon.tenant_hosts": addon.load_config({})["addon.tenant_hosts"],
         "addon.key_timeout": 1.0,
+        # Changes made outside a request (the tests' own writes, CLI commands run
+        # in-process) are noticed at once, not within cache.NOTICE_SECONDS:
+        # tests/test_cache.py covers the production setting.
+        "addon.notice_seconds": 0,
     }
     config.update({"addon." + k: v for k, v in overrides.items()})
     return config
@@ -183,11 +187,7 @@ def start_server():
 
     def start(config, make_app=addon.make_app):
         app = make_app(config)
-        prefix = urllib.parse.urlsplit(config["addon.base_url"]).path.rstrip("/")
-        srv = waitress.create_server(
-            app, host="127.0.0.1", port=0, threads=4, url_prefix=prefix,
-            max_request_body_size=1024 * 1024, ident="jql-reports",
-        )
+        srv = listener.make_server(app, "127.0.0.1", 0, threads=4)
         thread = threading.Thread(target=srv.run, daemon=True)
         thread.start()
         running.append((srv, thread, app))
