@@ -1,16 +1,21 @@
 """Server benchmark of JQL Reports: authenticated GET /api/reports under wrk.
 
-On loopback, wrk with 1 thread and 16 connections (server and wrk share the machine):
-  A        `python addon.py serve` answering GET /api/reports for a tenant with 20
-           reports, each request carrying a context token (Authorization: JWT ...)
-  B        a bare Bottle app on waitress, same worker threads, answering a constant JSON
-  A-large  A again, the same tenant, with 1,000 more tenants x 100 reports in the file
-The three servers run side by side and are loaded in turn, --rounds times, so that A
-and B of one round meet the same outside load. Per run it prints requests/s, p50, p90,
-p99 and the servers' CPU time per request (from /proc, steadier than requests/s on a
-shared machine); then the medians, the ratio A/B, the scale ratio of medians, the
-servers' resident memory, and one summary line with PASS/MISS per target:
-A >= 0.6 x B, p99 of A < 50 ms, p50(A-large) / p50(A) <= 1.2.
+On loopback, wrk with 1 thread and 16 connections (server and wrk share the machine),
+three servers side by side and six loads:
+  A         `python addon.py serve`, a tenant with 20 reports: GET /api/reports with
+            one context token on every request, as the Connect client reuses it
+  A-fresh   the same server and request, a new token on every request
+  B         a bare Bottle app on waitress, same worker threads: GET /hello, a constant JSON
+  A-large   A's request on a second server whose file also holds 1,000 more tenants
+            x 100 reports
+  A-healthz GET /healthz of A's server
+  B-healthz GET /healthz of B
+The loads run in turn, --rounds times, so that the runs of one round meet the same
+outside load. Per run it prints requests/s, p50, p90, p99 and the servers' CPU time per
+request (from /proc, steadier than requests/s on a shared machine); then the medians,
+the ratios taken round by round, the servers' resident memory, and one summary line with
+PASS/MISS per target: A >= 0.6 x B, A-fresh >= 0.45 x B, p99 of A < 50 ms,
+A-healthz >= 0.8 x B-healthz, p50(A-large) / p50(A) <= 1.2.
 
 Run:   python bench/server.py [--duration 10] [--rounds 3] [--threads N] [--profile DIR]
 Needs: wrk (apt-get install -y wrk); --profile also needs py-spy (pip install py-spy).
@@ -45,6 +50,8 @@ BASE_URL = "https://reports.example.com"
 CLIENT_KEY = "bench-tenant"
 ACCOUNT = "5b10a2844c20165700ede21g"
 TARGET_RATIO, TARGET_P99_MS, TARGET_SCALE = 0.6, 50.0, 1.2
+TARGET_FRESH, TARGET_HEALTHZ = 0.45, 0.8
+FRESH_PER_SECOND = 8000  # tokens minted per second of a fresh-token run (more than it sends)
 
 
 ####################################################################################
@@ -140,8 +147,7 @@ REPORT_SQL = """
 
 def other_reports(tenant_numbers, per_tenant, stamp):
     """Report rows of other tenants, in the order a busy site would add them."""
-    config = json.dumps({k: bench_payload(0)[k] for k in addon.CONFIG_KEYS},
-                        separators=(",", ":"))
+    config = addon._config_text(addon.validate_report(bench_payload(0)))
     for r in range(per_tenant):
         for t in tenant_numbers:
             yield (f"tenant-{t:05d}", secrets.token_hex(16), f"Report {r} of {t}",
@@ -300,14 +306,22 @@ def rss_mib(pid):
 ####################################################################################
 
 
-def mint_token(secret, lifetime):
-    """A context token as AP.context.getToken() gives one, valid for ``lifetime`` s."""
+def mint_token(secret, lifetime, serial=0):
+    """A context token as AP.context.getToken() gives one, valid for ``lifetime`` s
+    (``serial`` seconds more: tokens minted in one second still differ)."""
     import jwt
 
     now = int(time.time())
-    claims = {"iss": CLIENT_KEY, "sub": ACCOUNT, "iat": now, "exp": now + lifetime,
-              "qsh": "context-qsh"}
+    claims = {"iss": CLIENT_KEY, "sub": ACCOUNT, "iat": now,
+              "exp": now + lifetime + serial, "qsh": "context-qsh"}
     return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def write_tokens(path, secret, count, lifetime):
+    """``count`` distinct tokens, one a line, for a fresh-token run."""
+    with open(path, "w") as fh:
+        for serial in range(count):
+            fh.write(mint_token(secret, lifetime, serial) + "\n")
 
 
 def check_answer(url, token, reports):
@@ -319,12 +333,13 @@ def check_answer(url, token, reports):
         raise SystemExit(f"{url} answered {body!r:.200}, not {reports} reports")
 
 
-def run_wrk(url, seconds, connections, token):
-    """wrk for ``seconds`` seconds; returns the figures the Lua done() prints."""
+def run_wrk(url, seconds, connections, env):
+    """wrk for ``seconds`` seconds; returns the figures the Lua done() prints.
+    ``env`` gives the Lua script its token (BENCH_TOKEN) or token file (BENCH_TOKENS)."""
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
             "-s", LUA, url]
     out = subprocess.run(argv, capture_output=True, text=True,
-                         env=dict(os.environ, BENCH_TOKEN=token), timeout=seconds + 60)
+                         env=dict(os.environ, **env), timeout=seconds + 60)
     line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH ")), None)
     if out.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({out.returncode}):\n{out.stdout}{out.stderr}")
@@ -349,13 +364,37 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_once(server, seconds, args, profile=None):
-    """One wrk run against a ready server, with the server's CPU time per request."""
-    spy = start_profile(server.proc.pid, seconds, profile) if profile else None
-    before = cpu_seconds(server.proc.pid)
-    figures = run_wrk(server.url, seconds, args.connections, server.token)
-    figures["cpu_us"] = (cpu_seconds(server.proc.pid) - before) / max(
-        figures["requests"], 1) * 1e6
+@dataclasses.dataclass
+class Load:
+    """One of the measured loads: which server, which path, which tokens."""
+
+    name: str
+    server: Server
+    path: str
+    tokens: str  # "one": the server's token; "fresh": a new one per request; "none"
+
+    def env(self, seconds, folder, secret):
+        """wrk's environment for one run (a fresh file of tokens for "fresh")."""
+        if self.tokens == "one":
+            return {"BENCH_TOKEN": self.server.token}
+        if self.tokens == "fresh":
+            path = os.path.join(folder, "tokens.txt")
+            write_tokens(path, secret, FRESH_PER_SECOND * seconds, 3600)
+            return {"BENCH_TOKENS": path}
+        return {}
+
+
+def measure_once(load, seconds, args, profile=None):
+    """One wrk run, with the server's CPU time per request."""
+    env = load.env(seconds, args.folder, args.secret)
+    pid = load.server.proc.pid
+    spy = start_profile(pid, seconds, profile) if profile else None
+    before = cpu_seconds(pid)
+    figures = run_wrk(load.server.base + load.path, seconds, args.connections, env)
+    figures["cpu_us"] = (cpu_seconds(pid) - before) / max(figures["requests"], 1) * 1e6
+    if load.tokens == "fresh" and figures["requests"] > FRESH_PER_SECOND * seconds:
+        print(f"  {load.name}: more requests than tokens, some were reused")
+        figures["errors"] += 1
     if spy is not None:
         spy.wait(timeout=60)
     return figures
@@ -363,7 +402,7 @@ def measure_once(server, seconds, args, profile=None):
 
 def print_run(name, f):
     """One line of figures for a run."""
-    print(f"  {name:8} {f['rps']:7.0f} req/s  p50 {f['p50_us'] / 1000:6.2f} ms  "
+    print(f"  {name:9} {f['rps']:7.0f} req/s  p50 {f['p50_us'] / 1000:6.2f} ms  "
           f"p90 {f['p90_us'] / 1000:6.2f}  p99 {f['p99_us'] / 1000:6.2f}  "
           f"max {f['max_us'] / 1000:7.2f} ms  server CPU {f['cpu_us']:5.0f} us/req  "
           f"{f['requests']} requests, {f['errors']} errors", flush=True)
@@ -394,21 +433,35 @@ def listed(values):
     return ", ".join(f"{v:.2f}" for v in values)
 
 
+def ratio_line(runs, name, other, target):
+    """Print ``name`` / ``other`` in requests/s (median of the rounds' ratios) against
+    ``target``; returns the ratio."""
+    ratios = per_round(runs, name, other, "rps")
+    ratio = statistics.median(ratios)
+    a, b = median_of(runs[name]), median_of(runs[other])
+    print(f"{name}/{other}: {a['rps']:.0f} / {b['rps']:.0f} req/s (medians); ratio "
+          f"{ratio:.2f} (rounds {listed(ratios)}; target >= {target}; "
+          f"{ratio / target:.2f} of it); server CPU per request {a['cpu_us']:.0f} / "
+          f"{b['cpu_us']:.0f} us")
+    return ratio
+
+
 def print_summary(runs, memory):
     """The targets, then the one-line summary.
 
-    A/B and the scale ratio compare runs of the same round (taken seconds apart,
-    so under the same outside load) and report the median over the rounds."""
-    a, b, big = (median_of(runs[n]) for n in ("A", "B", "A-large"))
-    ratios = per_round(runs, "A", "B", "rps")
+    Ratios compare runs of the same round (taken seconds apart, so under the same
+    outside load) and report the median over the rounds."""
+    reused = ratio_line(runs, "A", "B", TARGET_RATIO)
+    fresh = ratio_line(runs, "A-fresh", "B", TARGET_FRESH)
+    health = ratio_line(runs, "A-healthz", "B-healthz", TARGET_HEALTHZ)
+    medians = {name: median_of(r) for name, r in runs.items()}
+    print("p99 (medians of the rounds): " + ", ".join(
+        f"{n} {m['p99_us'] / 1000:.2f} ms" for n, m in medians.items())
+          + f"; target for A < {TARGET_P99_MS:.0f} ms")
+    p99 = medians["A"]["p99_us"] / 1000
     scales = per_round(runs, "A-large", "A", "p50_us")
-    ratio, scale = statistics.median(ratios), statistics.median(scales)
-    p99 = a["p99_us"] / 1000
-    print(f"A/B: A {a['rps']:.0f} req/s, B {b['rps']:.0f} req/s (medians); ratio "
-          f"{ratio:.2f} (rounds {listed(ratios)}; target >= {TARGET_RATIO}); "
-          f"server CPU per request A {a['cpu_us']:.0f} us, B {b['cpu_us']:.0f} us")
-    print(f"A: p50 {a['p50_us'] / 1000:.2f} ms, p99 {p99:.2f} ms (medians of the "
-          f"rounds; target < {TARGET_P99_MS:.0f} ms)")
+    scale = statistics.median(scales)
+    big, a = medians["A-large"], medians["A"]
     print(f"scale: p50 A-large / p50 A = {big['p50_us'] / 1000:.2f} / "
           f"{a['p50_us'] / 1000:.2f} ms, ratio {scale:.2f} (rounds {listed(scales)}; "
           f"target <= {TARGET_SCALE}); {big['rps']:.0f} vs {a['rps']:.0f} req/s, "
@@ -417,8 +470,10 @@ def print_summary(runs, memory):
         f"{n} VmRSS {rss:.1f} MiB (peak {hwm:.1f})"
         for n, (rss, hwm) in memory.items()))
     errors = sum(f["errors"] for r in runs.values() for f in r)
-    print(f"SUMMARY: A/B {ratio:.2f} {verdict(ratio >= TARGET_RATIO)} | "
+    print(f"SUMMARY: A/B {reused:.2f} {verdict(reused >= TARGET_RATIO)} | "
+          f"A-fresh/B {fresh:.2f} {verdict(fresh >= TARGET_FRESH)} | "
           f"p99 {p99:.1f} ms {verdict(p99 < TARGET_P99_MS)} | "
+          f"healthz {health:.2f} {verdict(health >= TARGET_HEALTHZ)} | "
           f"scale {scale:.2f} {verdict(scale <= TARGET_SCALE)} | "
           f"VmRSS A {memory['A'][0]:.0f} MiB, A-large {memory['A-large'][0]:.0f} MiB | "
           + (f"{errors} FAILED REQUESTS: figures invalid" if errors else "0 errors"))
@@ -430,7 +485,7 @@ def parse_args(argv):
     parser.add_argument("--duration", type=int, default=10, help="seconds per run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before the runs")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="A, B, A-large in turn this many times; medians reported")
+                        help="every load in turn this many times; medians reported")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=None,
                         help="waitress threads (default: addon.py's default)")
@@ -456,47 +511,56 @@ def prepare(folder, secret, args):
     return small, large
 
 
-def run_rounds(servers, args):
-    """Warm each server up, then load A, B, A-large in turn, ``rounds`` times;
-    returns each server's list of figures."""
-    for server in servers:
-        run_wrk(server.url, args.warmup, args.connections, server.token)
-    runs = {s.name: [] for s in servers}
+def run_rounds(loads, args):
+    """Warm each load up, then run them all in turn, ``rounds`` times; returns each
+    load's list of figures."""
+    for load in loads:
+        run_wrk(load.server.base + load.path, args.warmup, args.connections,
+                load.env(args.warmup, args.folder, args.secret))
+    runs = {load.name: [] for load in loads}
     for number in range(1, args.rounds + 1):
         print(f"round {number}:")
-        for server in servers:
+        for load in loads:
             profile = None
             if args.profile and number == 1:
-                profile = os.path.join(args.profile, f"{server.name}.txt")
-            figures = measure_once(server, args.duration, args, profile)
-            print_run(server.name, figures)
-            runs[server.name].append(figures)
+                profile = os.path.join(args.profile, f"{load.name}.txt")
+            figures = measure_once(load, args.duration, args, profile)
+            print_run(load.name, figures)
+            runs[load.name].append(figures)
     return runs
 
 
 def run_all(folder, args):
-    """Start A, B and A-large, measure them, read their memory, stop them."""
-    secret = secrets.token_hex(32)
-    small, large = prepare(folder, secret, args)
+    """Start A, B and A-large, measure the loads, read their memory, stop them."""
+    args.folder, args.secret = folder, secrets.token_hex(32)
+    small, large = prepare(folder, args.secret, args)
     threads = args.threads or default_threads()
-    seconds = args.warmup + args.rounds * (args.duration + 5)
-    token = mint_token(secret, 3 * seconds + 600)
+    seconds = args.warmup + args.rounds * 6 * (args.duration + 5)
+    token = mint_token(args.secret, 3 * seconds + 600)
     print(f"wrk -t1 -c{args.connections} -d{args.duration}s x {args.rounds} rounds "
-          f"(warm-up {args.warmup} s), waitress threads {threads}, "
-          f"GET /api/reports with a context token")
-    servers = []
+          f"(warm-up {args.warmup} s), waitress threads {threads}")
+    servers = {}
     try:
         for name, db_path in (("A", small), ("B", None), ("A-large", large)):
-            servers.append(start_server(name, db_path, folder, args.threads, token))
-        runs = run_rounds(servers, args)
-        memory = {s.name: rss_mib(s.proc.pid) for s in servers}
+            servers[name] = start_server(name, db_path, folder, args.threads, token)
+        a, b = servers["A"], servers["B"]
+        loads = [Load("A", a, a.path, "one"), Load("A-fresh", a, a.path, "fresh"),
+                 Load("B", b, b.path, "none"),
+                 Load("A-large", servers["A-large"], a.path, "one"),
+                 Load("A-healthz", a, "/healthz", "none"),
+                 Load("B-healthz", b, "/healthz", "none")]
+        runs = run_rounds(loads, args)
+        memory = {name: rss_mib(s.proc.pid) for name, s in servers.items()}
     finally:
-        for server in servers:
+        for server in servers.values():
             stop(server.proc)
-    for server in servers:
+    for server in servers.values():
         with open(server.log_path) as fh:
-            warnings = fh.read().count("Task queue depth")
-        print(f"  {server.name}: {warnings} 'Task queue depth' warnings in its log")
+            log = fh.read()
+        lines = [x for x in log.splitlines() if "waited for a free worker" in x
+                 or "Task queue depth" in x]
+        print(f"  {server.name}: {len(lines)} queue lines in its log"
+              + (f", the last: {lines[-1][:160]}" if lines else ""))
     return runs, memory
 
 

@@ -1,8 +1,23 @@
 -- wrk script for bench/server.py: sends the context token, prints one JSON line.
--- The token comes from the environment so it never appears on a command line.
+-- The token comes from the environment so it never appears on a command line:
+-- BENCH_TOKEN, one token for every request (as the Connect client reuses its token),
+-- or BENCH_TOKENS, a file of tokens, one a line, a new one for each request.
 local token = os.getenv("BENCH_TOKEN")
 if token then
   wrk.headers["Authorization"] = "JWT " .. token
+end
+
+local path = os.getenv("BENCH_TOKENS")
+if path then
+  local tokens, sent = {}, 0
+  for line in io.lines(path) do
+    tokens[#tokens + 1] = line
+  end
+  request = function()
+    sent = sent + 1
+    local next_token = tokens[(sent - 1) % #tokens + 1]
+    return wrk.format(nil, nil, { ["Authorization"] = "JWT " .. next_token })
+  end
 end
 
 done = function(summary, latency, requests)
