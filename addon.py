@@ -41,6 +41,7 @@ import bottle
 
 import auth
 import listener
+import replica
 from access import access_problem, may_delete, may_view, merged_access, rights
 from cache import NOTICE_SECONDS, Cache, etag_matches
 from validation import (
@@ -186,7 +187,13 @@ MIGRATIONS = (
 
 
 def connect(path):
-    """Open the database with the pragmas every connection needs."""
+    """Open the database with the pragmas every connection needs.
+
+    They suit Litestream (litestream.io, Tips & Caveats): WAL, and a busy timeout
+    over the 5 s it recommends, so its short write locks make us wait, not fail.
+    Automatic checkpoints stay on: the tips turn them off only for tens of thousands
+    of writes a second, and without Litestream nothing else would checkpoint.
+    """
     if path != ":memory:" and not os.path.exists(path):
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -1296,6 +1303,7 @@ def _fsync(path):
 def restore_database(src_path, db_path):
     """Replace the database with a verified copy; keep the old one beside it."""
     verify_database(src_path)
+    replica.refuse_while_replicating(db_path)
     staged = db_path + ".restoring"
     if os.path.exists(staged):
         os.remove(staged)
@@ -1311,6 +1319,7 @@ def restore_database(src_path, db_path):
     for suffix in ("-wal", "-shm"):
         if os.path.exists(db_path + suffix):
             os.remove(db_path + suffix)
+    replica.reset_local_state(db_path)  # "Deleting SQLite databases", Tips & Caveats
     return counts
 
 
@@ -1326,7 +1335,8 @@ def purge_tenants(path, client_keys):
         # A long reader pinned the old pages: they stay in the file and its WAL
         # until the last connection closes cleanly (a killed server does not).
         raise CliError(f"deleted, but a reader kept old pages in {path}-wal; stop the "
-                       "server, run `addon.py tenants` once to clear them, start it")
+                       "server (and Litestream), run `addon.py tenants` once to clear "
+                       "them, start it")
     return removed
 
 
@@ -1404,7 +1414,7 @@ def _purge_stale(config, args, keys):
               f"{', '.join(keys) or 'none'}; add --purge --yes to remove them")
         return 0
     copies = _backup_files(args.backups) if args.backups else []
-    removed = purge_everywhere(config, keys, copies)
+    removed = purge_everywhere(config, keys, copies, args.replica)
     print(f"removed {removed} tenant(s) uninstalled more than {days} days ago"
           f" (and from {len(copies)} backups)")
     return 0
@@ -1420,13 +1430,17 @@ def cmd_backup(config, args):
 
 
 def cmd_restore(config, args):
-    """Replace the database with a verified backup (the server must be stopped)."""
-    path = config["addon.db"]
+    """Replace the database with a verified backup or replica (server stopped)."""
+    path, source = config["addon.db"], args.from_replica or args.src
     kept = f" (the previous file is kept as {path}.before-restore)" if os.path.exists(
         path) else ""
     with server_lock(path):
-        tenants, reports = restore_database(args.src, path)
-    print(f"restored {tenants} tenants and {reports} reports from {args.src} into "
+        if args.from_replica:
+            with replica.fetched(args.from_replica, path) as fetched:
+                tenants, reports = restore_database(fetched, path)
+        else:
+            tenants, reports = restore_database(args.src, path)
+    print(f"restored {tenants} tenants and {reports} reports from {source} into "
           f"{path}{kept}")
     return 0
 
@@ -1481,20 +1495,25 @@ def cmd_purge(config, args):
         print(f"would delete tenant {args.client_key} ({row['base_url']}) with {count} "
               f"reports, and from {len(copies)} backup(s); add --yes to do it")
         return 0
-    purge_everywhere(config, [args.client_key], copies)
+    purge_everywhere(config, [args.client_key], copies, args.replica)
     print(f"deleted tenant {args.client_key} and {count} reports"
           f" (and from {len(copies)} backups)")
     return 0
 
 
-def purge_everywhere(config, client_keys, copies):
-    """Purge tenants from backup copies (each re-verified), then the live database."""
+def purge_everywhere(config, client_keys, copies, replica_dir=None):
+    """Purge tenants from backup copies (each re-verified), then the live database,
+    then Litestream's copies: its local state, and the folder replica if given."""
+    live = config["addon.db"]
+    replicated = replica.prepare_purge(live, replica_dir)
     for path in copies:  # copies first: a failure leaves the tenant to purge again
         purge_tenants(path, client_keys)
         with contextlib.closing(sqlite3.connect(path)) as db:
             db.execute("PRAGMA journal_mode = DELETE")
         verify_database(path)
-    return purge_tenants(config["addon.db"], client_keys)
+    removed = purge_tenants(live, client_keys)
+    replica.finish_purge(live, replica_dir, replicated)
+    return removed
 
 
 def _backup_files(folder):
@@ -1581,8 +1600,11 @@ def build_parser(config):
                          help="remove those sites (with --uninstalled-before and --yes)")
     sub.add_parser("backup", help=cmd_backup.__doc__).add_argument(
         "dest", help="the new file to write (must not exist)")
-    sub.add_parser("restore", help=cmd_restore.__doc__).add_argument(
-        "src", help="the backup file to restore")
+    restore = sub.add_parser("restore", help=cmd_restore.__doc__)
+    source = restore.add_mutually_exclusive_group(required=True)
+    source.add_argument("src", nargs="?", help="the backup file to restore")
+    source.add_argument("--from-replica", metavar="DIR_OR_URL",
+                        help="restore from a Litestream replica (folder or URL)")
     export = sub.add_parser("export", help=cmd_export.__doc__)
     export.add_argument("--out", help="file to write (default: standard output)")
     imports = sub.add_parser("import", help=cmd_import.__doc__)
@@ -1590,6 +1612,8 @@ def build_parser(config):
     purge = sub.add_parser("purge", help=cmd_purge.__doc__)
     for p in (tenants, purge):
         p.add_argument("--backups", metavar="DIR", help="also purge the copies there")
+        p.add_argument("--replica", metavar="DIR",
+                       help="also empty this Litestream folder replica (stop it first)")
         p.add_argument("--yes", action="store_true", help="really delete")
     for p in (export, imports, purge):
         p.add_argument("--client-key", required=True,
