@@ -61,10 +61,10 @@ async function invokeRemote(input) {
 
 /**
  * Forge's side: our server at `path` (relative to the page) with the caller's headers and a
- * fresh token. A 401 (kept for token failures) and an answer that is not JSON reject, as
- * Atlassian's page lists; any other status resolves `{status, headers, body}`, for the
- * bridge checks none: a 304 (If-None-Match named the current answer) with its headers and no
- * body.
+ * fresh token. Forge validates the remote's answer before the page sees it (invokeRemote page,
+ * developer.atlassian.com/platform/forge/apis-reference/ui-api-bridge/invokeRemote/): a 401
+ * (kept for token failures), any 3xx (a 304 included) and an answer that is not JSON reject;
+ * any other status resolves `{status, headers, body}`.
  * @param {Invoke} input
  * @returns {Promise<RemoteAnswer>}
  */
@@ -76,6 +76,9 @@ async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 401) throw new Error(FIT_REJECTED);
+  if (response.status >= 300 && response.status < 400) {
+    throw new Error(`Remote invocation failed: the remote answered ${response.status}`);
+  }
   const text = await response.text();
   let parsed;
   try {

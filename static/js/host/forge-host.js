@@ -109,11 +109,15 @@ async function requestJira(bridge, path, { method = 'GET', body } = {}) {
  * @param {RequestOptions} [options]
  * @returns {Promise<HostResponse>}
  */
-async function requestServer(bridge, path, { method = 'GET', body, headers } = {}) {
+async function requestServer(bridge, path, { method = 'GET', body, headers = {} } = {}) {
   // The bridge hands the input, headers included, to Forge as it is and adds none
   // (@forge/bridge 7.2.0, out/invoke-endpoint/invoke-endpoint.js), and Forge's docs promise
-  // no content type, while our server refuses a body without one.
-  const sent = { ...headers, ...(body !== undefined && { 'Content-Type': 'application/json' }) };
+  // no content type, while our server refuses a body without one. Forge treats any 3xx from
+  // the remote as an error (invokeRemote page), so no conditional header goes through it:
+  // the server then answers 200, never 304.
+  const kept = Object.entries(headers).filter(([name]) => !CONDITIONAL.test(name));
+  const sent = { ...Object.fromEntries(kept),
+    ...(body !== undefined && { 'Content-Type': 'application/json' }) };
   const input = { path: `/${path.replace(/^\/+/, '')}`, method,
     ...(Object.keys(sent).length > 0 && { headers: sent }), ...(body !== undefined && { body }) };
   let answer;
@@ -156,6 +160,9 @@ function remoteError(cause) {
     : `the reports server could not be reached (${reason})`;
   return new Error(text, { cause });
 }
+
+/** Request headers that ask for a 304, which Forge would turn into an error. */
+const CONDITIONAL = /^if-(none-match|modified-since|match|unmodified-since|range)$/i;
 
 /** The admin page's module key in manifest.yml (jira:adminPage). */
 const ADMIN_MODULE = 'jqlr-admin';
