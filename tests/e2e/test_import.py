@@ -56,21 +56,44 @@ def test_a_file_larger_than_a_request_imports_in_parts(page, host_url, tmp_path,
     assert all(len(r["post_data"].encode()) <= PART_BYTES for r in sent)
 
 
+# The README's example, word for word.
+MIDDLE_FAILED = (
+    "The file went in 3 parts. Part 1 (46 reports) was imported; part 2 failed: report "
+    "52 of the file: columns must have 1 to 50 entries. Nothing of parts 2–3 was "
+    "imported (from report 47 of the file on).")
+
+
 def test_a_failed_middle_part_says_what_was_imported(page, host_url, tmp_path):
     open_app(page, host_url)
     marker = unique("Half")
     reports = [bulky(marker, n) for n in range(120)]
-    bad = firsts(client_parts({"format": "jql-reports", "version": 3,
-                               "reports": reports}))[1] + 5
-    reports[bad]["columns"] = []
+    reports[51]["columns"] = []
     parts = client_parts({"format": "jql-reports", "version": 3, "reports": reports})
-    first, second = firsts(parts)[1], firsts(parts)[2]
-    assert first <= bad < second and len(parts) == 3
+    assert firsts(parts) == [0, 46, 92]  # report 52 is in part 2
+    import_file(page, tmp_path, {"format": "jql-reports", "version": 3,
+                                 "reports": reports})
+    expect(page.get_by_test_id("message")).to_contain_text(MIDDLE_FAILED)
+    expect(page.get_by_test_id("open-report").filter(has_text=marker)).to_have_count(46)
+
+
+def test_a_small_file_imports_whole(page, host_url, tmp_path, recorded):
+    open_app(page, host_url)
+    marker = unique("Small")
+    import_file(page, tmp_path, {"format": "jql-reports", "version": 3,
+                                 "reports": [bulky(marker, n) for n in range(3)]})
+    expect(page.get_by_test_id("message")).to_contain_text("Imported 3 reports.")
+    expect(page.get_by_test_id("open-report").filter(has_text=marker)).to_have_count(3)
+    assert len(imports_sent(recorded)) == 1
+
+
+def test_a_file_of_more_reports_than_a_site_holds_is_refused_first(page, host_url,
+                                                                   tmp_path, recorded):
+    open_app(page, host_url)
+    reports = [{"name": f"R{n}", "jql": "project = RPT", "columns": ["key"]}
+               for n in range(10_001)]
     import_file(page, tmp_path, {"format": "jql-reports", "version": 3,
                                  "reports": reports})
     expect(page.get_by_test_id("message")).to_contain_text(
-        f"The file went in 3 parts. Part 1 ({first} reports) was imported; part 2 "
-        f"failed: report {bad + 1} of the file: columns must have 1 to 50 entries. "
-        f"Nothing of parts 2–3 was imported (from report {first + 1} of the file on).")
-    expect(page.get_by_test_id("open-report").filter(has_text=marker)).to_have_count(
-        first)
+        "The file holds 10,001 reports; a site holds at most 10,000 reports. Nothing "
+        "was imported.")
+    assert imports_sent(recorded) == []
