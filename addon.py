@@ -44,6 +44,15 @@ import listener
 import replica
 from access import access_problem, may_delete, may_view, merged_access, rights
 from cache import NOTICE_SECONDS, Cache, etag_matches
+from documents import (
+    IMPORT_BODY_LIMIT,
+    MAX_REPORTS,
+    DocumentError,
+    operator_reports,
+    parse_json,
+    room_problem,
+    write_export,
+)
 from validation import (
     CONFIG_KEYS,
     EXPORT_FORMAT,
@@ -58,7 +67,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 APP_KEY = "jql-reports"
 LEEWAY = 60
 BODY_LIMIT = 256 * 1024
-IMPORT_LIMIT = 16 * 1024 * 1024
 
 
 ####################################################################################
@@ -365,11 +373,12 @@ def select_reports(db, client_key):
 
 
 def select_full_reports(db, client_key):
-    """Return the tenant's reports with their whole configuration."""
+    """The tenant's reports with their whole configuration, as a cursor: an export
+    reads them one at a time."""
     return db.execute(
         "SELECT * FROM reports WHERE client_key = ? ORDER BY created_at, id",
         (client_key,),
-    ).fetchall()
+    )
 
 
 def select_report(db, client_key, report_id):
@@ -460,27 +469,34 @@ def count_reports(db):
     return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 
 
-def export_document(db, client_key, user=None, everything=False):
-    """The tenant's JSON export: every report configuration ``user`` may see, or
-    with ``everything`` (the operator's export) all of them."""
+def count_site_reports(db, client_key):
+    """The number of the tenant's reports, which MAX_REPORTS bounds."""
+    return db.execute(
+        "SELECT COUNT(*) FROM reports WHERE client_key = ?", (client_key,)
+    ).fetchone()[0]
+
+
+def export_document(db, client_key, user):
+    """The tenant's JSON export: every report configuration ``user`` may see (the
+    operator's export is written by cmd_export, a report at a time)."""
     rows = select_full_reports(db, client_key)
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSIONS[-1],
         "exportedAt": now_iso(),
-        "reports": [report_json(r) for r in rows if everything or may_view(r, user)],
+        "reports": [report_json(r) for r in rows if may_view(r, user)],
     }
 
 
 def import_reports(db, client_key, reports, account_id, owner=None):
-    """Create every validated report in one transaction; returns the new ids.
+    """Create every validated report inside the caller's transaction; returns the
+    new ids.
 
     Each report belongs to ``owner`` when given (a user's import), else to the
     owner its document names, or to nobody (an operator's import).
     """
-    with write(db):
-        return [insert_report(db, client_key, r, account_id, owner or r["owner"])
-                for r in reports]
+    return [insert_report(db, client_key, r, account_id, owner or r["owner"])
+            for r in reports]
 
 
 ####################################################################################
@@ -498,37 +514,17 @@ PAGE_CSP = (
 )
 
 
-def _reject_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _no_duplicates(pairs):
-    keys = [k for k, _ in pairs]
-    if len(keys) != len(set(keys)):
-        raise ValueError("duplicate keys")
-    return dict(pairs)
-
-
-def parse_json(text):
-    """Strict JSON: no NaN or Infinity, no duplicate keys, no lone surrogates
-    (ValueError otherwise)."""
-    value = json.loads(text, parse_constant=_reject_constant,
-                       object_pairs_hook=_no_duplicates)
-    # An escaped lone surrogate ("\ud800") parses, but SQLite cannot store it as UTF-8.
-    json.dumps(value, ensure_ascii=False).encode("utf-8")
-    return value
-
-
-def read_json():
-    """Parse the request body as one JSON object, or abort 400/413/415."""
+def read_json(limit=BODY_LIMIT):
+    """Parse the request body (at most ``limit`` bytes) as one JSON object, or abort
+    400/413/415."""
     ctype = (bottle.request.content_type or "").split(";")[0].strip().lower()
     if ctype != "application/json":
         bottle.abort(415, "Send the body as application/json.")
     length = bottle.request.content_length
     raw = b"" if length <= 0 else bottle.request.environ["wsgi.input"].read(
-        min(length, BODY_LIMIT + 1))
-    if length > BODY_LIMIT or len(raw) > BODY_LIMIT:
-        bottle.abort(413, f"The body is larger than {BODY_LIMIT} bytes.")
+        min(length, limit + 1))
+    if length > limit or len(raw) > limit:
+        bottle.abort(413, f"The body is larger than {limit} bytes.")
     try:
         body = parse_json(raw.decode("utf-8"))
     except (ValueError, RecursionError):
@@ -953,6 +949,7 @@ def create_report(db, tenant):
     if report["owner"] not in (None, user):
         raise ValidationError({"owner": "a new report belongs to its creator"})
     with write(db):
+        refuse_when_full(db, tenant.client_key, 1, "created")
         report_id = insert_report(db, tenant.client_key, report, user, user)
         row = select_report(db, tenant.client_key, report_id)
     location = f"{_base_url(bottle.request.app.config)}/api/reports/{report_id}"
@@ -1015,12 +1012,21 @@ def export_reports(db, tenant):
     return json_response(export_document(db, tenant.client_key, tenant.account_id))
 
 
+def refuse_when_full(db, client_key, adding, what):
+    """Abort 400 when ``adding`` more reports would pass the site's MAX_REPORTS."""
+    problem = room_problem(count_site_reports(db, client_key), adding, what)
+    if problem:
+        bottle.abort(400, problem)
+
+
 def import_document(db, tenant):
     """POST /api/import: create every report of an export document, or none; each
-    one belongs to the caller."""
+    one belongs to the caller. The body may be as large as the largest report."""
     user = signed_in(tenant)
-    reports = validate_export(read_json())
-    ids = import_reports(db, tenant.client_key, reports, user, owner=user)
+    reports = validate_export(read_json(IMPORT_BODY_LIMIT))
+    with write(db):
+        refuse_when_full(db, tenant.client_key, len(reports), "imported")
+        ids = import_reports(db, tenant.client_key, reports, user, owner=user)
     return json_response({"ids": ids}, 201)
 
 
@@ -1449,40 +1455,46 @@ def cmd_export(config, args):
     """Write a tenant's report configurations as a JSON export."""
     with contextlib.closing(_open_existing(config)) as db:
         _tenant_or_fail(db, args.client_key)
-        document = export_document(db, args.client_key, everything=True)
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    if not args.out:
-        print(text)
-        return 0
-    _fresh_private_file(args.out)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
-    print(f"exported {len(document['reports'])} reports of {args.client_key} to {args.out}")
+        # One statement read row by row: one moment of the site (a WAL snapshot
+        # lasts until the cursor is done), a report at a time in memory.
+        rows = select_full_reports(db, args.client_key)
+        reports = (report_json(r) for r in rows)
+        if not args.out:
+            write_export(sys.stdout, reports, now_iso())
+            return 0
+        _fresh_private_file(args.out)
+        with open(args.out, "w", encoding="utf-8") as fh:
+            count = write_export(fh, reports, now_iso())
+    print(f"exported {count} reports of {args.client_key} to {args.out}")
     return 0
 
 
 def cmd_import(config, args):
     """Create the reports of an export document for a tenant, all or nothing."""
-    if os.path.getsize(args.file) > IMPORT_LIMIT:
-        raise CliError(f"{args.file} is larger than {IMPORT_LIMIT} bytes")
-    with open(args.file, encoding="utf-8") as fh:
-        try:
-            document = parse_json(fh.read())
-        except ValueError as err:
-            raise CliError(f"{args.file} is not valid JSON ({err})") from err
-    try:
-        reports = validate_export(document)
-    except ValidationError as err:
-        raise CliError("; ".join(f"{k} {v}" for k, v in err.fields.items())) from err
-    ownerless = [n for n, r in enumerate(reports) if r["visibility"] == "private"
-                 and r["owner"] is None]
-    if ownerless:
-        raise CliError(f"reports[{ownerless[0]}] is private but names no owner")
     with contextlib.closing(_open_existing(config)) as db:
         _tenant_or_fail(db, args.client_key)
-        ids = import_reports(db, args.client_key, reports, None)
-    print(f"imported {len(ids)} reports into {args.client_key}")
+        with open(args.file, encoding="utf-8") as fh, write(db):
+            count = _import_stream(db, args.client_key, fh, args.file)
+    print(f"imported {count} reports into {args.client_key}")
     return 0
+
+
+def _import_stream(db, client_key, fh, name):
+    """Store each clean report as the file is read, inside the caller's transaction;
+    the first problem raises CliError (naming the report)."""
+    room, count = MAX_REPORTS - count_site_reports(db, client_key), 0
+    try:
+        for count, report in enumerate(operator_reports(fh), start=1):
+            if count <= room:  # past the maximum, only count what the file holds
+                insert_report(db, client_key, report, None, report["owner"])
+    except DocumentError as err:
+        raise CliError(str(err)) from err
+    except ValueError as err:
+        raise CliError(f"{name} is not valid JSON ({err})") from err
+    problem = room_problem(MAX_REPORTS - room, count)
+    if problem:
+        raise CliError(problem)
+    return count
 
 
 def cmd_purge(config, args):

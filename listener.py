@@ -23,6 +23,8 @@ import waitress.channel
 import waitress.task
 
 QUEUE_SUMMARY_SECONDS = 60
+# Above the largest body the app reads (documents.IMPORT_BODY_LIMIT), so that the
+# app's own 413 answers an oversized import, with its message, before waitress does.
 MAX_REQUEST_BODY = 1024 * 1024
 
 

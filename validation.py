@@ -4,6 +4,7 @@ Every rule names its limit; a payload is either returned clean or refused with o
 message per field at fault (a 400 through ``ValidationError``).
 """
 
+import json
 import re
 
 import bottle
@@ -19,6 +20,10 @@ FIELD_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,100}$")
 # Atlassian account ids: "5b10a2844c20165700ede21g", "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077".
 ACCOUNT_ID = re.compile(r"^[A-Za-z0-9:_\-]{1,128}$")
 MAX_EDITORS = 50
+# A whole report as compact UTF-8 JSON. A new report already had to fit a request body
+# (addon.BODY_LIMIT, the same 256 KiB), but a file import had no such bound; with it,
+# every report the product stores fits one /api/import request, Forge's 500 KB too.
+MAX_REPORT_BYTES = 256 * 1024
 ACCESS_KEYS = ("owner", "visibility", "editors")
 VISIBILITIES = ("site", "private")
 AGGREGATES = ("count", "sum", "avg", "min", "max", "distinct")
@@ -196,7 +201,27 @@ def report_errors(payload):
         if problem:
             errors[key] = problem
         report[key] = value
-    return report, errors
+    return report, errors or _size_errors(report)
+
+
+def report_bytes(report):
+    """The size of a report as compact UTF-8 JSON, the measure of MAX_REPORT_BYTES.
+
+    Owner and visibility are left out (at most 140 bytes): they change with who
+    creates or imports a report, and the measure must not.
+    """
+    measured = {k: report.get(k) for k in REPORT_KEYS if k not in ("owner", "visibility")}
+    measured["editors"] = measured["editors"] or "site"
+    text = json.dumps(measured, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _size_errors(report):
+    size = report_bytes(report)
+    if size <= MAX_REPORT_BYTES:
+        return {}
+    return {"report": f"is {size:,} bytes as JSON; at most {MAX_REPORT_BYTES:,} fit. "
+                      "Shorten its filters, JQL or description."}
 
 
 def validate_report(payload):
@@ -207,15 +232,25 @@ def validate_report(payload):
     return report
 
 
-def validate_export(document):
-    """Return the clean reports of an export document, or abort 400."""
+def export_problem(document):
+    """Field errors of an export document's format, version and report list, or None.
+
+    There is no limit on the number of reports here: a document holds what the
+    site held, and the site's own maximum is checked where reports are stored.
+    """
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise ValidationError({"format": f'must be "{EXPORT_FORMAT}"'})
+        return {"format": f'must be "{EXPORT_FORMAT}"'}
     if document.get("version") not in EXPORT_VERSIONS or not isinstance(
             document.get("reports"), list):
-        raise ValidationError({"reports": "must be a version 1, 2 or 3 list of reports"})
-    if len(document["reports"]) > 1000:
-        raise ValidationError({"reports": "at most 1000 reports per import"})
+        return {"reports": "must be a version 1, 2 or 3 list of reports"}
+    return None
+
+
+def validate_export(document):
+    """Return the clean reports of an export document, or abort 400."""
+    problem = export_problem(document)
+    if problem:
+        raise ValidationError(problem)
     clean, errors = [], {}
     for i, payload in enumerate(document["reports"]):
         report, problems = report_errors(payload)

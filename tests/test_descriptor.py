@@ -8,9 +8,9 @@ import pytest
 
 import addon
 from tests.conftest import (
-    A,
     BASE_URL,
     SECRET_A,
+    A,
     assert_error,
     make_config,
     page,

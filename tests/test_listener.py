@@ -10,6 +10,7 @@ import socket
 
 import pytest
 
+import documents
 import listener
 from tests.conftest import db_snapshot, request
 from tests.test_hostile import status_of
@@ -119,3 +120,7 @@ def test_a_busy_server_logs_no_queue_warning_per_request(start_server, config, c
     lines = [r for r in caplog.records if r.name == "waitress.queue"]
     assert len(lines) <= 1
     assert listener.QUEUE_FILTER.waits > waits or lines, "no request ever waited"
+
+
+def test_the_app_reads_every_body_it_allows_before_waitress_refuses_it():
+    assert listener.MAX_REQUEST_BODY > documents.IMPORT_BODY_LIMIT

@@ -20,6 +20,8 @@ import { showUserSwitcher, startAsChosenUser } from './switcher.js';
 const DEMO_APP = '00000000-0000-4000-8000-00000000d3e0';
 const DEMO_ENV = '00000000-0000-4000-8000-0000000000e1';
 const FIT_REJECTED = 'Remote could not verify the Forge Invocation Token';
+const REQUEST_LIMIT = 500_000;
+const TOO_LARGE = 'Remote invocation failed: the request is larger than 500 KB';
 /** @type {{url: string, type: string}[]} */
 const routerLog = [];
 
@@ -70,10 +72,14 @@ async function invokeRemote(input) {
  */
 async function forgeInvoke({ path, method = 'GET', headers = {}, body }) {
   const token = await fetchToken('demo/fit');
+  const sent = body === undefined ? undefined : JSON.stringify(body);
+  // Forge takes a front-end invocation of at most 500 KB (Forge platform limits); the
+  // words of the refusal are the demo's own.
+  if (sent && new TextEncoder().encode(sent).length > REQUEST_LIMIT) throw new Error(TOO_LARGE);
   const response = await fetch(serverUrl(path), {
     method,
     headers: { ...headers, Authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: sent,
   });
   if (response.status === 401) throw new Error(FIT_REJECTED);
   if (response.status >= 300 && response.status < 400) {

@@ -2,7 +2,8 @@
 // @ts-check
 import { deleteReport, exportReports, getReport, importReports } from '../server/api.js';
 import { button, downloadText, h } from '../ui/dom.js';
-import { showError, showInfo } from '../ui/messages.js';
+import { showError, showInfo, showMessage } from '../ui/messages.js';
+import { outcomeText, sendParts, splitDocument, tooMany } from './parts.js';
 
 /**
  * @typedef {import('../main.js').App} App
@@ -87,17 +88,27 @@ export async function exportAll(app) {
 }
 
 /**
- * Add the reports of an export file, then show the list.
+ * Add the reports of an export file, in parts that each fit one request, then show the list
+ * and say what was imported (static/js/list/parts.js).
  * @param {App} app
  * @param {File} file
  */
 export async function importFile(app, file) {
+  let document;
   try {
-    const { ids } = await importReports(app.host, JSON.parse(await file.text()));
-    await app.showList();
-    showInfo(ids.length === 1 ? 'Imported 1 report.' : `Imported ${ids.length} reports.`);
-  } catch (error) {
-    const invalid = error instanceof SyntaxError ? new Error('the file is not valid JSON.') : error;
-    showError(invalid, 'Could not import the reports');
+    document = JSON.parse(await file.text());
+  } catch {
+    showError(new Error('the file is not valid JSON.'), 'Could not import the reports');
+    return;
   }
+  const refused = tooMany(document);
+  if (refused) {
+    showMessage('error', refused);
+    return;
+  }
+  const outcome = await sendParts(splitDocument(document), (part) => importReports(app.host, part));
+  if (outcome.imported) await app.showList();
+  const { ok, text } = outcomeText(outcome);
+  if (ok || outcome.failed?.error?.status !== 401) showMessage(ok ? 'success' : 'error', text);
+  else showError(outcome.failed.error, 'Could not import the reports');
 }
