@@ -86,8 +86,8 @@ class Cache:
         now = time.monotonic()
         if now - self.noticed_at < self.notice_seconds:
             return
-        self.noticed_at = now
         version = db.execute("PRAGMA data_version").fetchone()[0]
+        self.noticed_at = now  # only once the database answered: else ask again
         if getattr(self.local, "seen", None) != (id(db), version):
             self.local.seen = (id(db), version)
             self.drop()

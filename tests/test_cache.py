@@ -350,3 +350,17 @@ def test_every_tenant_token_names_its_expiry():
                                            "shared_secret": SECRET_A})
     assert found.valid_until == jwt.decode(token, options={
         "verify_signature": False})["exp"] + auth.LEEWAY
+
+
+def test_a_database_that_does_not_answer_is_asked_again_at_once(tmp_path):
+    """/healthz rests on it: a failed ask is not taken for an answer."""
+    kept = cache.Cache(notice_seconds=60)
+    db = addon.connect(str(tmp_path / "gone.db"))
+    db.close()
+    for _ in range(2):
+        with pytest.raises(addon.sqlite3.ProgrammingError):
+            kept.notice(db)
+    working = addon.connect(str(tmp_path / "here.db"))
+    kept.notice(working)
+    working.close()
+    kept.notice(working)  # within the interval: not asked

@@ -8,8 +8,10 @@ import json
 import logging
 import socket
 
+import bottle
 import pytest
 
+import addon
 import documents
 import listener
 from tests.conftest import db_snapshot, request
@@ -124,3 +126,9 @@ def test_a_busy_server_logs_no_queue_warning_per_request(start_server, config, c
 
 def test_the_app_reads_every_body_it_allows_before_waitress_refuses_it():
     assert listener.MAX_REQUEST_BODY > documents.IMPORT_BODY_LIMIT
+
+
+def test_answer_headers_are_named_as_bottle_keys_them():
+    """security_headers adds them by name to bottle's own header lists."""
+    names = addon.answer_headers({"addon.base_url": "https://reports.example.com"})
+    assert [bottle._hkey(n) for n in names] == list(names)
