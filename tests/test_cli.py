@@ -14,6 +14,7 @@ import time
 import pytest
 
 import addon
+import cli
 from tests.conftest import GONE, SECRET_A, SITE, A, B, create, free_port
 
 
@@ -189,7 +190,7 @@ def test_demo_redirects_home_and_removes_its_folder_when_stopped(tmp_path, sig):
 
 
 def test_every_flag_has_help_text():
-    parser = addon.build_parser(addon.load_config({}))
+    parser = cli.build_parser(addon.load_config({}))
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     for command in [parser, *sub.choices.values()]:
         for action in command._actions:
