@@ -240,7 +240,9 @@ def export_problem(document):
     """
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         return {"format": f'must be "{EXPORT_FORMAT}"'}
-    if document.get("version") not in EXPORT_VERSIONS or not isinstance(
+    version = document.get("version")
+    # type(): True and 1.0 are equal to 1, but no export writes them.
+    if type(version) is not int or version not in EXPORT_VERSIONS or not isinstance(
             document.get("reports"), list):
         return {"reports": "must be a version 1, 2 or 3 list of reports"}
     return None

@@ -33,6 +33,8 @@ import documents  # noqa: E402
 TARGET_MIB = 8
 
 
+# Not bench/common.py's copy: common imports Playwright, and a command this process
+# starts counts the memory it had before its exec in its peak (ru_maxrss).
 def cpu_model():
     """The CPU model from /proc/cpuinfo, else what platform knows."""
     with contextlib.suppress(OSError):

@@ -153,6 +153,8 @@ def test_export_import_round_trip(tenants):
         "columns": []}]}, "reports[1].columns"),
     ({"format": "other", "version": 1, "reports": [REPORT]}, "format"),
     ({"format": "jql-reports", "version": 4, "reports": [REPORT]}, "reports"),
+    ({"format": "jql-reports", "version": True, "reports": [REPORT]}, "reports"),
+    ({"format": "jql-reports", "version": 1.0, "reports": [REPORT]}, "reports"),
     ({"format": "jql-reports", "version": 2, "reports": [REPORT | {
         "pivot": {"rows": "a"}}]}, "reports[0].pivot"),
     ({"format": "jql-reports", "version": 1, "reports": {"a": REPORT}}, "reports"),
