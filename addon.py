@@ -58,7 +58,6 @@ from validation import (
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_KEY = "jql-reports"
-LEEWAY = 60
 BODY_LIMIT = 256 * 1024
 
 

@@ -86,8 +86,8 @@ def expiring_token(client_key, secret, seconds):
     """A context token that verification accepts for ``seconds`` more seconds: its exp
     is that far past the leeway."""
     payload = claims(client_key, "context-qsh")
-    payload["exp"] = int(time.time()) - addon.auth.LEEWAY + seconds
-    return hs256(payload, secret), payload["exp"] + addon.auth.LEEWAY
+    payload["exp"] = int(time.time()) - auth.LEEWAY + seconds
+    return hs256(payload, secret), payload["exp"] + auth.LEEWAY
 
 
 ####################################################################################
